@@ -1,0 +1,66 @@
+/* report.h: the reporters' common interface.
+ *
+ * Reporters read only the reconstructed SumResult and the capture summary;
+ * they never touch packets or flows. Adding a format changes no analysis.
+ */
+#ifndef SUM_REPORT_H
+#define SUM_REPORT_H
+
+#include <stdio.h>
+#include <glib.h>
+#include "sum-recon.h"
+
+G_BEGIN_DECLS
+
+/* What was read: the `capture` object of the JSON output. */
+typedef struct {
+    GPtrArray *files;            /* gchar*: paths as given ("-" for stdin) */
+    guint64 packets;             /* frames read */
+    guint64 bytes;               /* captured bytes */
+    gint64 t_first;              /* µs since the epoch, 0 if no packet */
+    gint64 t_last;
+    guint64 truncated;           /* frames cut by the snap length before L4 */
+    guint64 invalid;             /* frames with a lying header */
+    guint64 unsupported;         /* frames of a link type we do not decode */
+    guint64 not_ip;              /* ARP, STP ...: fine, just counted */
+    guint64 fragments;           /* IP fragments, counted and skipped */
+    guint64 flows_evicted;       /* live flows evicted by the memory cap */
+    guint64 conns_dropped;       /* SUM connections over the reconstruction cap */
+    GPtrArray *link_types;       /* gchar*: names of the link types seen */
+} SumCaptureSummary;
+
+/* One remediation step: the exact rules that open what the capture shows was
+ * needed, on the right host and direction (see report-remedy.c). */
+typedef struct {
+    SumFindingCode code;         /* the finding it answers */
+    SumAddr host;                /* where the rule goes */
+    SumRole role;
+    guint16 port;
+    SumTransport transport;
+    gboolean inbound;            /* TRUE: allow inbound to port on host */
+    SumAddr peer;                /* the remote side, family 0 = any */
+    gchar *why;                  /* one line */
+    gchar *windows;              /* netsh advfirewall ... */
+    gchar *firewalld;            /* firewall-cmd ... */
+    gchar *nft;                  /* nft add rule ... */
+} SumRemedy;
+
+/* Remediation steps for a result (SumRemedy*, owned by the array). */
+GPtrArray *sum_remedy_build(const SumResult *result);
+
+typedef struct {
+    const SumResult *result;
+    const SumCaptureSummary *capture;
+    GPtrArray *remedies;         /* SumRemedy* */
+    gboolean color;              /* text: ANSI colour */
+    gboolean quiet;              /* text: summary and findings only */
+    const char *program_version;
+} SumReport;
+
+gboolean sum_report_text(const SumReport *report, FILE *out, GError **error);
+gboolean sum_report_json(const SumReport *report, FILE *out, GError **error);
+gboolean sum_report_html(const SumReport *report, FILE *out, GError **error);
+
+G_END_DECLS
+
+#endif /* SUM_REPORT_H */

@@ -1,0 +1,100 @@
+/* sum-conn.h: one connection as the reconstruction sees it.
+ *
+ * A flat, protocol-neutral summary of a TCP connection (or a UDP exchange)
+ * that a front end builds from packets: the analyzer from libpcap frames, the
+ * plugin from Wireshark's conversations. The reconstruction (sum-recon.h)
+ * reads only these, never packets. States follow Zeek's conn_state.
+ */
+#ifndef SUM_CONN_H
+#define SUM_CONN_H
+
+#include <glib.h>
+#include "sum-plan.h"
+
+G_BEGIN_DECLS
+
+/* An IPv4 or IPv6 address. IPv4 is kept in the first 4 bytes. */
+typedef struct {
+    guint8 family;     /* 4 or 6; 0 = unset */
+    guint8 bytes[16];
+} SumAddr;
+
+/* Zeek-style outcome of a TCP connection. */
+typedef enum {
+    SUM_CONN_S0 = 0,   /* SYN seen, no reply at all (blocked, or host down) */
+    SUM_CONN_REJ,      /* SYN answered by RST (refused) */
+    SUM_CONN_S1,       /* established, not closed within the capture */
+    SUM_CONN_SF,       /* established and closed normally (FIN) */
+    SUM_CONN_RSTO,     /* established, then reset by the originator */
+    SUM_CONN_RSTR,     /* established, then reset by the responder */
+    SUM_CONN_SH,       /* originator sent SYN then FIN, no SYN-ACK */
+    SUM_CONN_OTH,      /* no SYN seen: picked up mid-stream */
+    SUM_CONN_UDP,      /* a UDP exchange, no state */
+    SUM_CONN_STATE_COUNT
+} SumConnState;
+
+/* What the first payload of one direction looked like. */
+typedef enum {
+    SUM_PAYLOAD_NONE = 0, /* no payload seen */
+    SUM_PAYLOAD_TLS,      /* a TLS record header: type 20-23, version 3.x */
+    SUM_PAYLOAD_HTTP_REQUEST,
+    SUM_PAYLOAD_HTTP_RESPONSE,
+    SUM_PAYLOAD_SSH,      /* "SSH-" banner */
+    SUM_PAYLOAD_SMB,      /* NetBIOS session header + \xffSMB or \xfeSMB */
+    SUM_PAYLOAD_NETBIOS,  /* NetBIOS name/datagram service (UDP 137/138) */
+    SUM_PAYLOAD_OTHER,    /* something else */
+    SUM_PAYLOAD_COUNT
+} SumPayload;
+
+/* Identifies a frame in its capture: 1-based, across all files of a run. */
+typedef guint64 SumFrame;
+
+typedef struct {
+    SumTransport transport;
+    SumAddr orig;              /* the side that sent the first SYN (or first packet) */
+    SumAddr resp;
+    guint16 orig_port;
+    guint16 resp_port;
+    gboolean roles_known;      /* the SYN was seen, so orig/resp are certain */
+    SumConnState state;
+    SumPayload orig_payload;   /* first payload orig -> resp */
+    SumPayload resp_payload;   /* first payload resp -> orig */
+    guint32 syn_count;         /* SYNs sent by orig (1 + retransmissions) */
+    guint64 packets;
+    guint64 bytes;             /* captured wire bytes, both ways */
+    gint64 t_first;            /* microseconds since the epoch */
+    gint64 t_last;
+    SumFrame first_frame;
+    SumFrame last_frame;
+    SumFrame synack_frame;     /* 0 if none */
+    SumFrame rst_frame;        /* first RST, 0 if none */
+    SumFrame payload_frame;    /* first payload frame of resp, 0 if none */
+    gboolean icmp_unreachable; /* an ICMP(v6) unreachable answered this attempt */
+    SumFrame icmp_frame;
+    guint8 icmp_type;
+    guint8 icmp_code;
+    guint32 vlan;              /* outermost 802.1Q VLAN id, 0 if none */
+} SumConn;
+
+/* Helpers on addresses and connections (pure). */
+void sum_addr_set_v4(SumAddr *addr, const guint8 bytes[4]);
+void sum_addr_set_v6(SumAddr *addr, const guint8 bytes[16]);
+gboolean sum_addr_equal(const SumAddr *a, const SumAddr *b);
+guint sum_addr_hash(const SumAddr *addr);
+int sum_addr_compare(const SumAddr *a, const SumAddr *b);
+gboolean sum_addr_is_loopback(const SumAddr *addr);
+/* Text form (inet_ntop style) into BUF of at least SUM_ADDR_STRLEN bytes. */
+#define SUM_ADDR_STRLEN 46
+const char *sum_addr_to_string(const SumAddr *addr, char *buf, gsize size);
+gboolean sum_addr_from_string(SumAddr *addr, const char *text);
+
+const char *sum_conn_state_name(SumConnState state);
+const char *sum_payload_name(SumPayload payload);
+/* The responder answered (SYN-ACK, or payload back). */
+gboolean sum_conn_answered(const SumConn *conn);
+/* The first payload of either side, resp first. */
+gboolean sum_conn_is_tls(const SumConn *conn);
+
+G_END_DECLS
+
+#endif /* SUM_CONN_H */

@@ -1,0 +1,2 @@
+# core/: the port plan and the reconstruction.
+sumscope_cmocka_test(test_plan SOURCES test_plan.c LIBS sumcore)

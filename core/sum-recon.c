@@ -734,6 +734,13 @@ conflict_evidence_of(const Work *w, const SumAddr *host, guint16 q)
     return SUM_EVIDENCE_INFERRED;
 }
 
+static gint
+port_cmp(gconstpointer a, gconstpointer b)
+{
+    guint16 x = *(const guint16 *)a, y = *(const guint16 *)b;
+    return x < y ? -1 : x > y;
+}
+
 static SumEvidence
 stronger(SumEvidence a, SumEvidence b)
 {
@@ -763,6 +770,7 @@ decide_cause(Work *w, SumAllocation *a)
         return;
     }
     gboolean own_seen = FALSE, unexplained = FALSE;
+    GArray *inferred = g_array_new(FALSE, FALSE, sizeof(guint16));
     for (guint16 k = 0; k < pos.offset; k++) {
         guint16 q = sum_plan_port_at(rule, k);
         if (q == 0)
@@ -784,14 +792,27 @@ decide_cause(Work *w, SumAllocation *a)
         SumEvidence ev = conflict_evidence_of(w, &a->host, q);
         /* A port SUM itself used at another time in the capture, with
          * nothing seen holding it now: the guide also says "chosen at
-         * random", so infer no conflict from such a gap. */
+         * random", so this allocation is not sequential and no conflict is
+         * inferred from its gaps (positive evidence still counts). */
         if (ev == SUM_EVIDENCE_INFERRED && shared && sum_ever_used(w, &a->host, a->family, q)) {
             unexplained = TRUE;
+            continue;
+        }
+        if (ev == SUM_EVIDENCE_INFERRED) {
+            g_array_append_val(inferred, q);
             continue;
         }
         add_conflict(a->conflicting_ports, q);
         a->conflict_evidence = stronger(a->conflict_evidence, ev);
     }
+    if (!unexplained) {
+        for (guint i = 0; i < inferred->len; i++)
+            add_conflict(a->conflicting_ports, g_array_index(inferred, guint16, i));
+        if (inferred->len > 0)
+            a->conflict_evidence = stronger(a->conflict_evidence, SUM_EVIDENCE_INFERRED);
+    }
+    g_array_free(inferred, TRUE);
+    g_array_sort(a->conflicting_ports, port_cmp);
     if (a->conflict_evidence == SUM_EVIDENCE_INFERRED && a->confidence > SUM_CONFIDENCE_LOW)
         a->confidence = MIN(a->confidence, SUM_CONFIDENCE_MEDIUM);
     if (pos.overflow && rule->overflow_counts)
@@ -943,13 +964,15 @@ conflict_findings(Work *w)
                 f->family = a->family;
                 f->peer = a->first_peer;
                 f->evidence = SUM_EVIDENCE_TRAFFIC;
-                f->message = g_strdup_printf(
-                    "%s port %u on %s is past the documented range %u-%u", sum_plan_family_name(
-                        a->family), a->port, addr_str(&a->host, hb), a->base == 80 ? 63000 : a->base,
-                    a->range_end);
+                const SumPortRule *rule = sum_plan_rule(w->profile, a->family,
+                                                        SUM_TRANSPORT_TCP);
+                guint16 lo = rule->fallback_lo != 0 ? rule->fallback_lo : a->base;
+                f->message = g_strdup_printf("%s port %u on %s is past the documented range "
+                                             "%u-%u", sum_plan_family_name(a->family), a->port,
+                                             addr_str(&a->host, hb), lo, a->range_end);
                 f->advice = g_strdup_printf(
-                    "firewall rules that allow only %u-%u miss this port: open %u on %s too",
-                    a->base == 80 ? 63000 : a->base, a->range_end, a->port, hb);
+                    "firewall rules that allow only %u-%u miss this port: open %u on %s too", lo,
+                    a->range_end, a->port, hb);
             }
         }
     }
@@ -1196,6 +1219,7 @@ sum_recon_finish(SumRecon *recon)
     failure_findings(&w);
 
     GPtrArray *before = g_ptr_array_copy(r->allocations, NULL, NULL);
+    g_ptr_array_set_free_func(before, NULL); /* a view: the result owns them */
     sort_result = r;
     g_ptr_array_sort(r->allocations, alloc_cmp);
     sort_result = NULL;

@@ -1,2 +1,3 @@
 # core/: the port plan and the reconstruction.
 sumscope_cmocka_test(test_plan SOURCES test_plan.c LIBS sumcore)
+sumscope_cmocka_test(test_recon SOURCES test_recon.c LIBS sumcore)

@@ -1,0 +1,1288 @@
+#!/usr/bin/python3
+"""sumemu: an HP SUM (classic 4.x-6.x) emulator and scenario runner.
+
+It stages each scenario in Linux network namespaces (a SUM host, targets and
+decoy hosts joined by veth pairs into a bridge namespace), runs real kernel TCP,
+real TLS (python ssl), real HTTP and a real sshd there, captures the wire with
+tcpdump and writes the ground truth (samples/<name>.truth.json) from its own
+log of what it did. The port plan followed is /work/shared/SUM-PORTS.md (the
+guide page); how allocations, causes and findings are defined is
+docs/reconstruction.md. The rules are coded once, in truth_from_log().
+
+Processes:
+  sumemu.py generate OUTDIR [scenario...]   orchestrator (root)
+  sumemu.py worker NAME CERTDIR             one per namespace, started by the
+                                            orchestrator via `ip netns exec`;
+                                            JSON lines on stdin/stdout
+  sumemu.py cleanup                         remove leftover ssg-* namespaces
+
+Determinism: every step is serialised by the orchestrator (one command at a
+time, each worker answers when its step is done), addresses are fixed, every
+client socket binds a fixed source port (message ports: first free from
+60000, as SUM does). Same scenario -> same flows and truth; only timestamps,
+TLS/SSH random bytes and the number of SYN retransmissions of a dropped
+attempt may differ.
+
+Python 3 standard library only.
+"""
+
+import array
+import errno
+import fcntl
+import json
+import os
+import shutil
+import signal
+import socket
+import ssl
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+NS_PREFIX = "ssg-"
+BR_NS = NS_PREFIX + "br"
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# The guide's port plan (SUM-PORTS.md).
+MSG_BASE, MSG_END = 60000, 60007
+CB_BASE, CB_END = 61000, 61007
+CTRL_BASE = 62286
+FW_SEQ = [80] + list(range(63000, 63011))   # 63000-63005 documented
+FW_END = 63005
+RANGE_END = {"message": MSG_END, "callback": CB_END, "firmware": FW_END}
+CONTROL_TRIES = 2      # the SUM host tries 62286, then 62287, then gives up
+CONNECT_TIMEOUT = 3.0  # seconds; caps a dropped attempt (2-3 SYNs on the wire)
+
+
+def log(*a):
+    print("[sumemu]", *a, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------
+# Worker: runs inside one namespace, does what the orchestrator asks.
+# ---------------------------------------------------------------------------
+
+def nbns_name(name):
+    """NetBIOS first-level encoding (RFC 1002 4.1): 32 bytes + length/terminator."""
+    raw = name.upper().ljust(15)[:15].encode() + b"\x20"
+    enc = b"".join(bytes([0x41 + (c >> 4), 0x41 + (c & 15)]) for c in raw)
+    return b"\x20" + enc + b"\x00"
+
+
+def smb1_negotiate():
+    """An SMB1 NEGOTIATE request offering NT LM 0.12 and SMB 2.x, in a
+    NetBIOS session message (what Windows clients send first on 445/139)."""
+    dialects = b"\x02NT LM 0.12\x00\x02SMB 2.002\x00\x02SMB 2.???\x00"
+    hdr = (b"\xffSMB" + b"\x72" + b"\x00" * 4 + b"\x18" + b"\x53\xc8" +
+           b"\x00" * 2 + b"\x00" * 8 + b"\x00" * 2 + b"\xff\xff" +
+           b"\xfe\xca" + b"\x00\x00" + b"\x00\x00")
+    body = b"\x00" + struct.pack("<H", len(dialects)) + dialects
+    msg = hdr + body
+    return b"\x00" + len(msg).to_bytes(3, "big") + msg
+
+
+def smb2_negotiate_response():
+    hdr = (b"\xfeSMB" + struct.pack("<HHI", 64, 0, 0) + struct.pack("<HH", 0, 1) +
+           struct.pack("<II", 1, 0) + struct.pack("<Q", 0) + struct.pack("<I", 0) +
+           struct.pack("<I", 0) + struct.pack("<Q", 0) + b"\x00" * 16)
+    body = (struct.pack("<HHHH", 65, 1, 0x02ff, 0) + b"SUMEMU-GUID-0001" +
+            struct.pack("<IIII", 0, 65536, 65536, 65536) + b"\x00" * 16 +
+            struct.pack("<HHI", 0, 0, 0))
+    msg = hdr + body
+    return b"\x00" + len(msg).to_bytes(3, "big") + msg
+
+
+def ssh_kexinit():
+    def nl(s):
+        return struct.pack(">I", len(s)) + s.encode()
+    payload = (b"\x14" + b"\x11" * 16 + nl("curve25519-sha256") + nl("ssh-ed25519") +
+               nl("aes128-ctr") * 2 + nl("hmac-sha2-256") * 2 + nl("none") * 2 +
+               nl("") * 2 + b"\x00" + b"\x00" * 4)
+    pad = 8 - ((len(payload) + 5) % 8)
+    if pad < 4:
+        pad += 8
+    return struct.pack(">IB", len(payload) + 1 + pad, pad) + payload + b"\x00" * pad
+
+
+FW_BODY = bytes((i * 7 + 3) & 0xFF for i in range(600))   # the "firmware file"
+
+
+def recv_all(s, limit=65536):
+    out = b""
+    while len(out) < limit:
+        try:
+            d = s.recv(4096)
+        except (socket.timeout, OSError):
+            break
+        if not d:
+            break
+        out += d
+    return out
+
+
+class Worker:
+    def __init__(self, name, certdir):
+        self.name = name
+        self.held = {}
+        self.keep = []
+        self.sctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.sctx.load_cert_chain(os.path.join(certdir, "cert.pem"),
+                                  os.path.join(certdir, "key.pem"))
+        self.cctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        self.cctx.check_hostname = False
+        self.cctx.verify_mode = ssl.CERT_NONE
+
+    # -- plumbing ----------------------------------------------------------
+    def op_nocsum(self, a):
+        """Turn off TX checksum offload (ETHTOOL_STXCSUM) so captured frames
+        carry correct TCP/UDP checksums instead of partial ones."""
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        done = []
+        for ifn in a["ifaces"]:
+            ev = array.array("I", [0x17, 0])
+            ifr = struct.pack("16sP", ifn.encode(), ev.buffer_info()[0])
+            try:
+                fcntl.ioctl(s, 0x8946, ifr)
+                done.append(ifn)
+            except OSError as e:
+                log(self.name, "nocsum", ifn, e)
+        s.close()
+        return {"done": done}
+
+    # -- listeners ---------------------------------------------------------
+    def op_listen(self, a):
+        """Bind the first free port of a['ports'] (EADDRINUSE -> next), as SUM
+        does for its listeners; kind says what answers there."""
+        kind = a["kind"]
+        addr = a.get("addr", "0.0.0.0")
+        fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
+        udp = kind.startswith("udp")
+        skipped = []
+        for p in a["ports"]:
+            s = socket.socket(fam, socket.SOCK_DGRAM if udp else socket.SOCK_STREAM)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                s.bind((addr, p))
+            except OSError as e:
+                s.close()
+                if e.errno == errno.EADDRINUSE:
+                    skipped.append(p)
+                    continue
+                raise
+            break
+        else:
+            raise RuntimeError("no free port in %r" % a["ports"])
+        if kind == "bound":          # holds the port, never listens: SYN -> RST
+            self.keep.append(s)
+        elif udp:
+            self.keep.append(s)
+            threading.Thread(target=self.udp_loop, args=(s, kind, a.get("answer", "0.0.0.0")),
+                             daemon=True).start()
+        else:
+            s.listen(16)
+            self.keep.append(s)
+            threading.Thread(target=self.accept_loop, args=(s, kind, a), daemon=True).start()
+        return {"port": p, "skipped": skipped}
+
+    def accept_loop(self, ls, kind, a):
+        while True:
+            try:
+                c, _ = ls.accept()
+            except OSError:
+                return
+            c.settimeout(5)
+            threading.Thread(target=self.serve, args=(c, kind, a), daemon=True).start()
+
+    def serve(self, c, kind, a):
+        try:
+            getattr(self, "srv_" + kind)(c, a)
+        except (OSError, ssl.SSLError):
+            pass
+        finally:
+            try:
+                c.close()
+            except OSError:
+                pass
+
+    def srv_tls(self, c, a):
+        t = self.sctx.wrap_socket(c, server_side=True, do_handshake_on_connect=False)
+        try:
+            t.do_handshake()
+        except (ssl.SSLError, OSError):
+            t.close()
+            return
+        while True:
+            d = t.recv(4096)
+            if not d:
+                break
+            if d.startswith(b"GET "):
+                body = b"<html>ok</html>\n"
+                t.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n"
+                          b"Connection: close\r\n\r\n" % len(body) + body)
+                break
+            t.sendall(b"SUM/1 OK " + d.strip()[:40] + b"\n")
+        t.close()
+
+    def srv_banner(self, c, a):
+        c.sendall(a.get("banner", "220 foreign-svc ready").encode() + b"\r\n")
+        while True:
+            d = c.recv(4096)
+            if not d:
+                break
+            if d[:1].isalpha():
+                c.sendall(b"200 " + d.strip()[:40] + b"\r\n")
+
+    def srv_silent(self, c, a):
+        pass
+
+    def srv_http(self, c, a):
+        req = b""
+        while b"\r\n\r\n" not in req:
+            d = c.recv(4096)
+            if not d:
+                return
+            req += d
+        path = req.split(b" ")[1] if b" " in req else b"/"
+        if a.get("role") == "firmware":
+            body, ctype = FW_BODY, b"application/octet-stream"
+            server = b"HP SUM"
+        else:
+            body, ctype = b"<html><body>intranet page</body></html>\n", b"text/html"
+            server = b"nginx"
+        c.sendall(b"HTTP/1.0 200 OK\r\nServer: " + server + b"\r\nContent-Type: " + ctype +
+                  b"\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+        del path
+
+    def srv_smb(self, c, a):
+        first = c.recv(4096)
+        if first[:1] == b"\x81":                      # NetBIOS session request (139)
+            c.sendall(b"\x82\x00\x00\x00")
+            first = c.recv(4096)
+        if first[4:8] in (b"\xffSMB", b"\xfeSMB"):
+            c.sendall(smb2_negotiate_response())
+        recv_all(c)
+
+    def udp_loop(self, s, kind, answer):
+        while True:
+            try:
+                d, peer = s.recvfrom(4096)
+            except OSError:
+                return
+            if kind == "udp_nbns" and len(d) >= 12:
+                # name query response: same id, flags 0x8500, 1 answer, NB 10.x
+                ans = (d[:2] + b"\x85\x00\x00\x00\x00\x01\x00\x00\x00\x00" + d[12:12 + 34] +
+                       b"\x00\x20\x00\x01" + struct.pack(">IH", 300000, 6) + b"\x00\x00" +
+                       socket.inet_aton(answer))
+                s.sendto(ans, peer)
+            elif kind == "udp_echo":
+                s.sendto(b"\x00\x01" + d[2:], peer)
+            # udp_sink: no answer (NetBIOS datagram service)
+
+    # -- clients -----------------------------------------------------------
+    def op_connect(self, a):
+        dst, dport = a["dst"], a["dport"]
+        fam = socket.AF_INET6 if ":" in dst else socket.AF_INET
+        src_addr = a.get("src_addr", "")
+        skipped = []
+        if "src_alloc" in a:
+            # SUM's message port: first free from the base; ports its own open
+            # message connections hold are skipped ('own'), a bind that fails
+            # means another socket holds it ('inuse').
+            avoid = set(a["src_alloc"].get("avoid", []))
+            p = a["src_alloc"]["base"]
+            while True:
+                if p in avoid:
+                    skipped.append([p, "own"])
+                    p += 1
+                    continue
+                s = socket.socket(fam, socket.SOCK_STREAM)
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                try:
+                    s.bind((src_addr, p))
+                    break
+                except OSError as e:
+                    s.close()
+                    if e.errno != errno.EADDRINUSE:
+                        raise
+                    skipped.append([p, "inuse"])
+                    p += 1
+        else:
+            p = a["src_port"]
+            s = socket.socket(fam, socket.SOCK_STREAM)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind((src_addr, p))
+        s.settimeout(a.get("timeout", CONNECT_TIMEOUT))
+        try:
+            s.connect((dst, dport))
+            outcome = "answered"
+        except ConnectionRefusedError:
+            outcome = "reset"
+        except (socket.timeout, TimeoutError):
+            outcome = "unanswered"
+        res = {"sport": p, "skipped": skipped, "outcome": outcome, "app": None}
+        if outcome != "answered":
+            s.close()
+            return res
+        s.settimeout(5)
+        app, keep = getattr(self, "cli_" + a["kind"])(s, a)
+        res["app"] = app
+        if keep is not None and a.get("hold"):
+            self.held[a["hold"]] = keep
+        elif keep is not None:
+            keep.close()
+        return res
+
+    def cli_tls(self, s, a):
+        t = self.cctx.wrap_socket(s, do_handshake_on_connect=False)
+        try:
+            t.do_handshake()
+        except ssl.SSLError:
+            t.close()
+            return "nontls", None
+        except OSError:
+            t.close()
+            return "closed", None
+        for m in a.get("messages", []):
+            t.sendall(m.encode() + b"\n")
+            t.recv(4096)
+        return "tls", t
+
+    def cli_http(self, s, a):
+        s.sendall(("GET %s HTTP/1.0\r\nHost: %s\r\nUser-Agent: %s\r\n\r\n"
+                   % (a.get("path", "/"), a["dst"], a.get("ua", "curl/7.88.1"))).encode())
+        resp = recv_all(s)
+        return ("http" if resp.startswith(b"HTTP/") else "other"), s
+
+    def cli_plain(self, s, a):
+        got = b""
+        try:
+            got = s.recv(4096)
+        except OSError:
+            pass
+        for m in a.get("messages", []):
+            s.sendall(m.encode() + b"\r\n")
+            try:
+                s.recv(4096)
+            except OSError:
+                break
+        return ("banner" if got else "other"), s
+
+    def cli_smb(self, s, a):
+        if a["dport"] == 139:
+            s.sendall(b"\x81\x00\x00\x44" + nbns_name("*SMBSERVER") + nbns_name("SUMHOST"))
+            s.recv(4096)
+        s.sendall(smb1_negotiate())
+        r = s.recv(4096)
+        return ("smb" if r[4:8] == b"\xfeSMB" else "other"), s
+
+    def cli_ssh(self, s, a):
+        s.sendall(b"SSH-2.0-OpenSSH_8.4p1 HPSUM\r\n")
+        got = b""
+        deadline = time.time() + 5
+        while b"\n" not in got and time.time() < deadline:
+            d = s.recv(4096)
+            if not d:
+                break
+            got += d
+        rest = got.split(b"\n", 1)[1] if b"\n" in got else b""
+        if len(rest) < 6:
+            try:
+                rest += s.recv(4096)
+            except OSError:
+                pass
+        s.sendall(ssh_kexinit())
+        time.sleep(0.1)
+        return ("ssh" if got.startswith(b"SSH-") else "other"), s
+
+    def op_close(self, a):
+        t = self.held.pop(a["hold"])
+        t.close()
+        return {}
+
+    def op_udp(self, a):
+        fam = socket.AF_INET6 if ":" in a["dst"] else socket.AF_INET
+        s = socket.socket(fam, socket.SOCK_DGRAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((a.get("src_addr", ""), a["src_port"]))
+        s.settimeout(1.0)
+        answered = False
+        for hx in a["payloads"]:
+            s.sendto(bytes.fromhex(hx), (a["dst"], a["dport"]))
+            if a.get("expect_reply"):
+                try:
+                    s.recvfrom(4096)
+                    answered = True
+                except (socket.timeout, OSError):
+                    pass
+        s.close()
+        return {"sport": a["src_port"], "outcome": "answered" if answered else "unanswered"}
+
+    def run(self):
+        for line in sys.stdin:
+            req = json.loads(line)
+            try:
+                res = getattr(self, "op_" + req["op"])(req)
+                out = {"ok": True, "res": res}
+            except Exception as e:          # reported to the orchestrator, which fails
+                out = {"ok": False, "err": "%s: %s" % (type(e).__name__, e)}
+            sys.stdout.write(json.dumps(out) + "\n")
+            sys.stdout.flush()
+
+
+# ---------------------------------------------------------------------------
+# Truth: the rules of docs/reconstruction.md, coded once.
+# ---------------------------------------------------------------------------
+
+def alloc_cause(family, port, base, held):
+    """held: [(lower port, 'own'|'ipc'|'foreign')] skipped when this port was
+    taken. Returns (cause, conflicting_ports); first matching rule wins."""
+    foreign = sorted({p for p, who in held if who == "foreign"})
+    end = RANGE_END.get(family)
+    if end is not None and port > end:
+        return "overflow", foreign
+    if port == base:
+        return "default", []
+    if foreign:
+        return "conflict", foreign
+    if family == "callback" and any(who == "ipc" for _, who in held):
+        return "ipc-reserved", []
+    return "concurrent", []
+
+
+def truth_from_log(flows, capture, scenario):
+    """flows: the orchestrator's log of visible connection attempts, in time
+    order, each with its own 'allocs' (what SUM bound for it) and 'meta'."""
+    allocations, seen = [], set()
+    for f in flows:
+        for a in f["allocs"]:
+            key = (a["host"], a["family"], a["port"])
+            if key in seen:
+                continue
+            seen.add(key)
+            cause, conf = alloc_cause(a["family"], a["port"], a["base"], a["held"])
+            allocations.append({"host": a["host"], "family": a["family"], "port": a["port"],
+                                "base": a["base"], "cause": cause,
+                                "conflicting_ports": conf})
+    findings = []
+
+    def add(code, host, port):
+        d = {"code": code, "host": host, "port": port}
+        if d not in findings:
+            findings.append(d)
+
+    for a in allocations:
+        for p in a["conflicting_ports"]:
+            add("PORT_CONFLICT", a["host"], p)
+    for a in allocations:
+        if a["cause"] == "overflow":
+            add("RANGE_OVERFLOW", a["host"], a["port"])
+    tcp = [f for f in flows if f["sum"] and f["transport"] == "tcp"]
+    for i, f in enumerate(tcp):
+        later = tcp[i + 1:]
+        sfam = f["meta"].get("server_family")
+        if f["outcome"] == "unanswered":
+            if not any(g["server"] == f["server"] and g["server_port"] == f["server_port"]
+                       and g["outcome"] == "answered" for g in later):
+                add("PORT_BLOCKED", f["server"], f["server_port"])
+        if f["outcome"] == "reset":
+            search_ok = any(g["client"] == f["client"] and g["server"] == f["server"]
+                            and g["meta"].get("server_family") == sfam
+                            and g["server_port"] > f["server_port"]
+                            and g["outcome"] == "answered" and g["meta"].get("app") == "tls"
+                            for g in later)
+            again_ok = any(g["client"] == f["client"] and g["server"] == f["server"]
+                           and g["server_port"] == f["server_port"]
+                           and g["outcome"] == "answered" for g in later)
+            if not search_ok and not again_ok:
+                add("PORT_REFUSED", f["server"], f["server_port"])
+        if (f["outcome"] == "answered" and f["meta"].get("app") == "nontls"
+                and sfam in ("control", "callback")):
+            add("NOT_SUM_SERVICE", f["server"], f["server_port"])
+    sum_hosts, targets = [], []
+    for f in flows:
+        if not f["sum"]:
+            continue
+        s, t = f["meta"]["sum_host"], f["meta"].get("target")
+        if s and s not in sum_hosts:
+            sum_hosts.append(s)
+        if t and t not in targets:
+            targets.append(t)
+    out_flows = [{k: f[k] for k in ("client", "client_port", "server", "server_port",
+                                    "transport", "outcome", "sum")} for f in flows]
+    return {"capture": capture, "scenario": scenario, "sum_hosts": sum_hosts,
+            "targets": targets, "allocations": allocations, "findings": findings,
+            "flows": out_flows}
+
+
+# ---------------------------------------------------------------------------
+# Orchestrator: namespaces, processes, capture, the log.
+# ---------------------------------------------------------------------------
+
+def sh(*args, ns=None, check=True, input=None):
+    cmd = (["ip", "netns", "exec", ns] if ns else []) + list(args)
+    r = subprocess.run(cmd, input=input, capture_output=True, text=True)
+    if check and r.returncode != 0:
+        raise RuntimeError("%s: %s" % (" ".join(cmd), r.stderr.strip()))
+    return r
+
+
+class Host:
+    def __init__(self, lab, name, idx, role, os_="linux"):
+        self.lab, self.name, self.idx, self.role, self.os = lab, name, idx, role, os_
+        self.ns = NS_PREFIX + name
+        self.v4 = "10.77.0.%d" % idx
+        self.v6 = "fd77::%x" % idx
+        self.proc = None
+        self.next_cport = 41000         # fixed client ports: deterministic flows
+        self.holders = {}               # port -> 'foreign' | family (SUM's own)
+
+    @property
+    def addr(self):
+        return self.v6 if self.lab.v6 else self.v4
+
+    def call(self, op, **kw):
+        kw["op"] = op
+        self.proc.stdin.write(json.dumps(kw) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError("worker %s died" % self.name)
+        r = json.loads(line)
+        if not r["ok"]:
+            raise RuntimeError("worker %s %s: %s" % (self.name, op, r["err"]))
+        return r["res"]
+
+    def cport(self):
+        p = self.next_cport
+        self.next_cport += 1
+        return p
+
+
+class Lab:
+    def __init__(self, name, outdir, tmp, fmt="pcap", v6=False, vlan=None):
+        self.name, self.outdir, self.tmp = name, outdir, tmp
+        self.fmt, self.v6, self.vlan = fmt, v6, vlan
+        self.hosts = {}
+        self.procs = []
+        self.namespaces = []
+        self.flows = []
+        self.cap = None
+        self.cap_hosts = set()
+        self.cap_loopback = False
+        self.nft_tables = 0
+
+    # -- topology ------------------------------------------------------------
+    def _ns(self, ns):
+        subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+        sh("ip", "netns", "add", ns)
+        self.namespaces.append(ns)
+        sh("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=%d" % (0 if self.v6 else 1), ns=ns)
+        sh("sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=%d" % (0 if self.v6 else 1),
+           ns=ns)
+        sh("ip", "link", "set", "lo", "up", ns=ns)
+
+    def build(self, spec):
+        """spec: [(name, idx, role, os)] in a fixed order."""
+        self._ns(BR_NS)
+        sh("ip", "link", "add", "br0", "type", "bridge", "stp_state", "0", ns=BR_NS)
+        sh("ip", "link", "set", "br0", "up", ns=BR_NS)
+        for name, idx, role, os_ in spec:
+            h = Host(self, name, idx, role, os_)
+            self.hosts[name] = h
+            self._ns(h.ns)
+            sh("ip", "link", "add", "b-" + name, "type", "veth", "peer", "name", "eth0",
+               "netns", h.ns, ns=BR_NS)
+            sh("ip", "link", "set", "b-" + name, "master", "br0", "up", ns=BR_NS)
+            mac = "02:77:00:00:00:%02x" % idx
+            sh("ip", "link", "set", "eth0", "address", mac, "up", ns=h.ns)
+            ifc = "eth0"
+            if self.vlan:
+                ifc = "eth0.%d" % self.vlan
+                sh("ip", "link", "add", "link", "eth0", "name", ifc, "type", "vlan",
+                   "id", str(self.vlan), ns=h.ns)
+                sh("ip", "link", "set", ifc, "up", ns=h.ns)
+            sh("ip", "addr", "add", h.v4 + "/24", "dev", ifc, ns=h.ns)
+            if self.v6:
+                sh("ip", "addr", "add", h.v6 + "/64", "dev", ifc, "nodad", ns=h.ns)
+            # static neighbours: no ARP/ND races, fewer frames
+            h.ifc = ifc
+        for h in self.hosts.values():
+            for o in self.hosts.values():
+                if o is h:
+                    continue
+                mac = "02:77:00:00:00:%02x" % o.idx
+                sh("ip", "neigh", "replace", o.v4, "lladdr", mac, "dev", h.ifc, ns=h.ns)
+                if self.v6:
+                    sh("ip", "neigh", "replace", o.v6, "lladdr", mac, "dev", h.ifc, ns=h.ns)
+        for h in self.hosts.values():
+            p = subprocess.Popen(["ip", "netns", "exec", h.ns, sys.executable,
+                                  os.path.abspath(__file__), "worker", h.name, self.tmp],
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            self.procs.append(p)
+            h.proc = p
+            ifs = ["eth0", "lo"] + ([h.ifc] if h.ifc != "eth0" else [])
+            h.call("nocsum", ifaces=ifs)
+
+    def firewall_drop(self, host, dport, saddr=None):
+        """nftables in the listener's namespace: drop (never answer) SYNs."""
+        h = self.hosts[host]
+        match = ""
+        if saddr:
+            match = ("ip6 saddr %s " if ":" in saddr else "ip saddr %s ") % saddr
+        rules = ("table inet sumgen {\n chain input {\n  type filter hook input priority 0;"
+                 " policy accept;\n  %stcp dport %d drop\n }\n}\n" % (match, dport))
+        sh("nft", "-f", "-", ns=h.ns, input=rules)
+
+    def sshd(self, host):
+        h = self.hosts[host]
+        key = os.path.join(self.tmp, "ssh_host_ed25519_key")
+        conf = os.path.join(self.tmp, "sshd_%s.conf" % host)
+        with open(conf, "w") as f:
+            f.write("Port 22\nListenAddress %s\nHostKey %s\nPidFile none\nUsePAM no\n"
+                    "StrictModes no\nLogLevel ERROR\n" % (h.addr, key))
+        p = subprocess.Popen(["ip", "netns", "exec", h.ns, "/usr/sbin/sshd", "-D", "-e",
+                              "-f", conf], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        self.procs.append(p)
+        for _ in range(50):
+            r = sh("ss", "-Hltn", "sport = :22", ns=h.ns, check=False)
+            if r.stdout.strip():
+                break
+            time.sleep(0.1)
+        else:
+            raise RuntimeError("sshd did not start in " + h.ns)
+        h.holders[22] = "bootstrap"
+
+    # -- capture ---------------------------------------------------------------
+    def capture(self, host=None, bridge_port=None, any_=False, iface="eth0"):
+        """Capture on a host's interface (sees that host's traffic), on the
+        bridge's port towards a host, or with -i any -y LINUX_SLL2 inside the
+        SUM host's namespace (also sees its loopback)."""
+        self.rawcap = os.path.join(self.tmp, self.name + ".raw.pcap")
+        if any_:
+            ns, args = self.hosts[host].ns, ["-i", "any", "-y", "LINUX_SLL2"]
+            self.cap_hosts = {self.hosts[host].name}
+            self.cap_loopback = True
+        elif bridge_port:
+            ns, args = BR_NS, ["-i", "b-" + bridge_port]
+            self.cap_hosts = {bridge_port}
+        else:
+            ns, args = self.hosts[host].ns, ["-i", iface]
+            self.cap_hosts = {host}
+        cmd = ["ip", "netns", "exec", ns, "tcpdump", "-n", "-U", "-Z", "root", "-s", "0"] + \
+            args + ["-w", self.rawcap]
+        self.cap = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                    text=True)
+        self.procs.append(self.cap)
+        seen = ""
+        while "listening on" not in seen:
+            line = self.cap.stderr.readline()
+            if not line:
+                raise RuntimeError("tcpdump: " + seen)
+            seen += line
+        time.sleep(0.3)
+
+    def stop_capture(self):
+        time.sleep(0.8)
+        self.cap.send_signal(signal.SIGINT)
+        self.cap.wait(timeout=10)
+        ext = ".pcapng" if self.fmt == "pcapng" else ".pcap"
+        out = os.path.join(self.outdir, self.name + ext)
+        if self.fmt == "pcapng":
+            sh("editcap", "-F", "pcapng", self.rawcap, out)
+        else:
+            shutil.copyfile(self.rawcap, out)
+        os.chmod(out, 0o644)
+        return os.path.basename(out)
+
+    # -- the log ---------------------------------------------------------------
+    def record(self, client, cport, server, sport, outcome, sum_, allocs=(), meta=None,
+               transport="tcp", loopback=False):
+        visible = (client.name in self.cap_hosts or server.name in self.cap_hosts)
+        if loopback:
+            visible = self.cap_loopback and client.name in self.cap_hosts
+        caddr = "127.0.0.1" if loopback else client.addr
+        saddr = "127.0.0.1" if loopback else server.addr
+        f = {"client": caddr, "client_port": cport, "server": saddr, "server_port": sport,
+             "transport": transport, "outcome": outcome, "sum": sum_,
+             "allocs": list(allocs), "meta": meta or {"sum_host": None}}
+        if visible:
+            self.flows.append(f)
+        return f
+
+    def held(self, host, skipped):
+        """Who held each port a bind skipped: from the lab's own registry."""
+        out = []
+        for p in skipped:
+            if isinstance(p, list):          # message source-port search
+                p, why = p
+                if why == "own":
+                    out.append((p, "own"))
+                    continue
+            who = host.holders.get(p)
+            if who is None:
+                raise RuntimeError("%s:%d in use by nobody we know" % (host.name, p))
+            out.append((p, "foreign" if who == "foreign" else
+                        ("ipc" if who == "ipc" else "own")))
+        return out
+
+    # -- actors ----------------------------------------------------------------
+    def foreign(self, host, port, kind="banner", **kw):
+        """A program that is not SUM takes the port first (it really binds)."""
+        h = self.hosts[host]
+        addr = "::" if self.v6 else "0.0.0.0"
+        r = h.call("listen", kind=kind, ports=[port], addr=addr, **kw)
+        assert r["port"] == port
+        h.holders[port] = "foreign"
+
+    def foreign_talk(self, client, server, port, kind="plain", **kw):
+        """Another host uses the foreign program's port: non-SUM traffic."""
+        c, s = self.hosts[client], self.hosts[server]
+        cp = c.cport()
+        r = c.call("connect", kind=kind, dst=s.addr, dport=port, src_port=cp, **kw)
+        self.record(c, cp, s, port, r["outcome"], False)
+
+    def sum_start(self, host, firmware=False, ipc=True):
+        """The SUM host: IPC on 127.0.0.1, first free from 61000; the callback
+        listener on the next free port; firmware on 80, else 63000-63005."""
+        h = self.hosts[host]
+        any_addr = "::" if self.v6 else "0.0.0.0"
+        if ipc:
+            r = h.call("listen", kind="tls", ports=list(range(CB_BASE, CB_BASE + 20)),
+                       addr="127.0.0.1")
+            h.ipc = r["port"]
+            h.ipc_held = self.held(h, r["skipped"])
+            h.holders[h.ipc] = "ipc"
+        r = h.call("listen", kind="tls", ports=list(range(CB_BASE, CB_BASE + 20)),
+                   addr=any_addr)
+        h.cb, h.cb_held = r["port"], self.held(h, r["skipped"])
+        h.holders[h.cb] = "callback"
+        h.msg_open = {}
+        if firmware:
+            r = h.call("listen", kind="http", ports=FW_SEQ, addr=any_addr, role="firmware")
+            h.fw, h.fw_held = r["port"], self.held(h, r["skipped"])
+            h.holders[h.fw] = "firmware"
+
+    def ipc_exchange(self, host):
+        """SUM's local processes talk over 127.0.0.1:61000 (TLS)."""
+        h = self.hosts[host]
+        cp = h.cport()
+        r = h.call("connect", kind="tls", dst="127.0.0.1", dport=h.ipc, src_port=cp,
+                   src_addr="127.0.0.1", messages=["IPC status?", "IPC queue 1"])
+        self.record(h, cp, h, h.ipc, r["outcome"], True, loopback=True,
+                    allocs=[{"host": h.addr, "family": "ipc", "port": h.ipc, "base": CB_BASE,
+                             "held": h.ipc_held}],
+                    meta={"sum_host": h.addr, "server_family": "ipc", "app": r["app"]})
+
+    def agent_start(self, host):
+        """The target's SUM agent: TLS, first free from 62286."""
+        h = self.hosts[host]
+        addr = "::" if self.v6 else "0.0.0.0"
+        r = h.call("listen", kind="tls", ports=list(range(CTRL_BASE, CTRL_BASE + 10)),
+                   addr=addr)
+        h.ctrl, h.ctrl_held = r["port"], self.held(h, r["skipped"])
+        h.holders[h.ctrl] = "control"
+
+    def message_open(self, sum_host, target):
+        """A message connection: SUM host binds first free from 60000 and
+        reaches the target's control port, 62286 first, then 62287 after a
+        reset or a non-TLS answer. Stays open (one port per target served at
+        the same time) until message_close()."""
+        s, t = self.hosts[sum_host], self.hosts[target]
+        for dport in range(CTRL_BASE, CTRL_BASE + CONTROL_TRIES):
+            avoid = sorted(s.msg_open.values())
+            r = s.call("connect", kind="tls", dst=t.addr, dport=dport,
+                       src_alloc={"base": MSG_BASE, "avoid": avoid},
+                       messages=["SUM/1 HELLO %s" % t.name, "SUM/1 INVENTORY"],
+                       hold=target)
+            held = self.held(s, r["skipped"])
+            allocs = [{"host": s.addr, "family": "message", "port": r["sport"],
+                       "base": MSG_BASE, "held": held}]
+            if r["outcome"] == "answered" and r["app"] == "tls":
+                allocs.append({"host": t.addr, "family": "control", "port": dport,
+                               "base": CTRL_BASE, "held": getattr(t, "ctrl_held", [])})
+            self.record(s, r["sport"], t, dport, r["outcome"], True, allocs,
+                        {"sum_host": s.addr, "target": t.addr, "server_family": "control",
+                         "app": r["app"]})
+            if r["app"] == "tls":
+                s.msg_open[target] = r["sport"]
+                return True
+            if r["outcome"] == "unanswered":
+                return False      # a dropped attempt: SUM gives up on this target
+        return False
+
+    def message_close(self, sum_host, target):
+        s = self.hosts[sum_host]
+        if target in s.msg_open:
+            s.call("close", hold=target)
+            del s.msg_open[target]
+
+    def callback(self, target, sum_host):
+        """The target's agent connects back with TLS to the callback port."""
+        s, t = self.hosts[sum_host], self.hosts[target]
+        cp = t.cport()
+        r = t.call("connect", kind="tls", dst=s.addr, dport=s.cb, src_port=cp,
+                   messages=["SUM/1 STATUS %s installed=ok" % t.name])
+        self.record(t, cp, s, s.cb, r["outcome"], True,
+                    [{"host": s.addr, "family": "callback", "port": s.cb, "base": CB_BASE,
+                      "held": s.cb_held}],
+                    {"sum_host": s.addr, "target": t.addr, "server_family": "callback",
+                     "app": r["app"]})
+
+    def firmware_fetch(self, target, sum_host, path="/fw/ilo4_275.bin"):
+        """An iLO-like target fetches the firmware file over plain HTTP."""
+        s, t = self.hosts[sum_host], self.hosts[target]
+        cp = t.cport()
+        r = t.call("connect", kind="http", dst=s.addr, dport=s.fw, src_port=cp, path=path,
+                   ua="iLO 4")
+        self.record(t, cp, s, s.fw, r["outcome"], True,
+                    [{"host": s.addr, "family": "firmware", "port": s.fw,
+                      "base": FW_SEQ[0], "held": s.fw_held}],
+                    {"sum_host": s.addr, "target": t.addr, "server_family": "firmware",
+                     "app": r["app"]})
+
+    def bootstrap(self, sum_host, target):
+        """Windows: UDP 137/138 NetBIOS, TCP 139 and 445 SMB; Linux: SSH on 22."""
+        s, t = self.hosts[sum_host], self.hosts[target]
+        meta = {"sum_host": s.addr, "target": t.addr, "server_family": "bootstrap"}
+        if t.os == "windows":
+            q = (b"\x12\x34\x01\x10\x00\x01\x00\x00\x00\x00\x00\x00" + nbns_name(t.name.upper())
+                 + b"\x00\x20\x00\x01")
+            r = s.call("udp", dst=t.addr, dport=137, src_port=137, payloads=[q.hex()],
+                       expect_reply=True)
+            self.record(s, 137, t, 137, r["outcome"], True, meta=meta, transport="udp")
+            dg = (b"\x11\x02\x00\x01" + socket.inet_aton(s.v4) + b"\x00\x8a\x00\x60\x00\x00"
+                  + nbns_name("SUMHOST") + nbns_name(t.name.upper()) + b"\xffSMB%")
+            r = s.call("udp", dst=t.addr, dport=138, src_port=138, payloads=[dg.hex()])
+            self.record(s, 138, t, 138, r["outcome"], True, meta=meta, transport="udp")
+            for port in (445, 139):
+                cp = s.cport()
+                r = s.call("connect", kind="smb", dst=t.addr, dport=port, src_port=cp)
+                self.record(s, cp, t, port, r["outcome"], True, meta=dict(meta, app=r["app"]))
+        else:
+            cp = s.cport()
+            r = s.call("connect", kind="ssh", dst=t.addr, dport=22, src_port=cp)
+            self.record(s, cp, t, 22, r["outcome"], True, meta=dict(meta, app=r["app"]))
+
+    def windows_services(self, host):
+        h = self.hosts[host]
+        addr = "::" if self.v6 else "0.0.0.0"
+        for p in (445, 139):
+            h.call("listen", kind="smb", ports=[p], addr=addr)
+            h.holders[p] = "bootstrap"
+        h.call("listen", kind="udp_nbns", ports=[137], addr="0.0.0.0", answer=h.v4)
+        h.call("listen", kind="udp_sink", ports=[138], addr="0.0.0.0")
+
+    # -- teardown --------------------------------------------------------------
+    def close(self):
+        for p in reversed(self.procs):
+            if p.poll() is None:
+                try:
+                    if p.stdin:
+                        p.stdin.close()
+                except OSError:
+                    pass
+                p.terminate()
+                try:
+                    p.wait(timeout=3)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+        for ns in reversed(self.namespaces):
+            subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+
+
+# ---------------------------------------------------------------------------
+# Scenarios
+# ---------------------------------------------------------------------------
+
+SCENARIOS = {}
+
+
+def scenario(name, desc, fmt="pcap", v6=False, vlan=None):
+    def deco(fn):
+        SCENARIOS[name] = (fn, desc, fmt, v6, vlan)
+        return fn
+    return deco
+
+
+def linux_targets(n, first=11):
+    return [("t%d" % i, first + i - 1, "target", "linux") for i in range(1, n + 1)]
+
+
+def deploy(lab, targets, callbacks=True, fw_targets=(), bootstrap=False, sum_host="sum"):
+    """One deployment round: bootstrap, message connections to every target
+    at once (held open), callbacks, firmware fetches, then close."""
+    if bootstrap:
+        for t in targets:
+            lab.bootstrap(sum_host, t)
+    ok = [t for t in targets if lab.message_open(sum_host, t)]
+    if callbacks:
+        for t in ok:
+            lab.callback(t, sum_host)
+    for t in fw_targets:
+        lab.firmware_fetch(t, sum_host)
+    for t in targets:
+        lab.message_close(sum_host, t)
+
+
+@scenario("msg-base", "SUM host 10.77.0.1 deploys to one Linux target: message port 60000 -> "
+          "control 62286 (TLS), nothing else")
+def sc_msg_base(lab):
+    lab.build([("sum", 1, "sum", "linux")] + linux_targets(1))
+    lab.capture(host="sum")
+    lab.sum_start("sum")
+    lab.agent_start("t1")
+    deploy(lab, ["t1"], callbacks=False)
+
+
+@scenario("msg-concurrent", "three targets served at once: message ports 60000, 60001, 60002 "
+          "(concurrent), each to 62286, callbacks on 61001")
+def sc_msg_concurrent(lab):
+    lab.build([("sum", 1, "sum", "linux")] + linux_targets(3))
+    lab.capture(host="sum")
+    lab.sum_start("sum")
+    for t in ("t1", "t2", "t3"):
+        lab.agent_start(t)
+    deploy(lab, ["t1", "t2", "t3"])
+
+
+@scenario("msg-conflict", "a foreign banner service holds 60000 on the SUM host (a decoy host "
+          "talks to it); two targets get message ports 60001 and 60002 (conflict on 60000)")
+def sc_msg_conflict(lab):
+    lab.build([("sum", 1, "sum", "linux")] + linux_targets(2) +
+              [("d1", 101, "decoy", "linux")])
+    lab.capture(host="sum")
+    lab.foreign("sum", 60000, "banner", banner="220 inventory-agent ready")
+    lab.foreign_talk("d1", "sum", 60000, messages=["STATUS"])
+    lab.sum_start("sum")
+    for t in ("t1", "t2"):
+        lab.agent_start(t)
+    deploy(lab, ["t1", "t2"])
+
+
+@scenario("msg-overflow", "ten targets served at once: message ports 60000-60009, 60008 and "
+          "60009 past the documented range (overflow)")
+def sc_msg_overflow(lab):
+    ts = linux_targets(10)
+    lab.build([("sum", 1, "sum", "linux")] + ts)
+    lab.capture(host="sum")
+    lab.sum_start("sum")
+    for t in ts:
+        lab.agent_start(t[0])
+    deploy(lab, [t[0] for t in ts], callbacks=False)
+
+
+@scenario("control-moved", "t1's 62286 is held by a non-TLS banner service, t2's by a socket "
+          "that is bound but not listening (reset): both agents moved to 62287, the SUM host "
+          "finds them there")
+def sc_control_moved(lab):
+    lab.build([("sum", 1, "sum", "linux")] + linux_targets(2))
+    lab.capture(host="sum")
+    lab.foreign("t1", CTRL_BASE, "banner", banner="220 legacy-mgmt ready")
+    lab.foreign("t2", CTRL_BASE, "bound")
+    lab.sum_start("sum")
+    for t in ("t1", "t2"):
+        lab.agent_start(t)
+    deploy(lab, ["t1", "t2"])
+
+
+@scenario("callback-normal", "two targets call back to the SUM host on 61001 (61000 is its "
+          "own loopback IPC: ipc-reserved)")
+def sc_callback_normal(lab):
+    lab.build([("sum", 1, "sum", "linux")] + linux_targets(2))
+    lab.capture(host="sum")
+    lab.sum_start("sum")
+    lab.ipc_exchange("sum")
+    for t in ("t1", "t2"):
+        lab.agent_start(t)
+    deploy(lab, ["t1", "t2"])
+
+
+@scenario("callback-conflict", "a silent foreign listener holds 61001 on the SUM host (IPC on "
+          "61000): targets call back on 61002 (conflict, inferred)")
+def sc_callback_conflict(lab):
+    lab.build([("sum", 1, "sum", "linux")] + linux_targets(2))
+    lab.capture(host="sum")
+    lab.foreign("sum", 61001, "silent")
+    lab.sum_start("sum")
+    lab.ipc_exchange("sum")
+    for t in ("t1", "t2"):
+        lab.agent_start(t)
+    deploy(lab, ["t1", "t2"])
+
+
+def fw_scenario(lab, taken, talk_on_80=False):
+    lab.build([("sum", 1, "sum", "linux"), ("ilo1", 21, "target", "ilo")] +
+              ([("d1", 101, "decoy", "linux")] if talk_on_80 else []))
+    lab.capture(host="sum")
+    for p in taken:
+        lab.foreign("sum", p, "http" if p == 80 else "silent")
+    if talk_on_80:
+        lab.foreign_talk("d1", "sum", 80, kind="http", path="/index.html")
+    lab.sum_start("sum", firmware=True)
+    lab.agent_start("ilo1")
+    deploy(lab, ["ilo1"], callbacks=False, fw_targets=["ilo1"])
+
+
+@scenario("fw-port80", "an iLO-like target fetches firmware over HTTP from the SUM host's "
+          "port 80")
+def sc_fw80(lab):
+    fw_scenario(lab, [])
+
+
+@scenario("fw-63000", "port 80 on the SUM host is held by a silent foreign web server: "
+          "firmware served and fetched on 63000 (conflict on 80, inferred)")
+def sc_fw63000(lab):
+    fw_scenario(lab, [80])
+
+
+@scenario("fw-63002", "80 (a foreign web server a decoy host browses), 63000 and 63001 "
+          "(silent) are taken on the SUM host: firmware on 63002")
+def sc_fw63002(lab):
+    fw_scenario(lab, [80, 63000, 63001], talk_on_80=True)
+
+
+@scenario("blocked", "t1's firewall (nftables) drops SYNs to 62286: the SUM host's attempt "
+          "from 60000 is never answered; t2 is served normally")
+def sc_blocked(lab):
+    lab.build([("sum", 1, "sum", "linux")] + linux_targets(2))
+    lab.capture(host="sum")
+    lab.firewall_drop("t1", CTRL_BASE)
+    lab.sum_start("sum")
+    for t in ("t1", "t2"):
+        lab.agent_start(t)
+    deploy(lab, ["t1", "t2"])
+
+
+@scenario("refused", "t1 runs no SUM agent: 62286 and 62287 answer with a reset (refused); "
+          "t2 is served normally")
+def sc_refused(lab):
+    lab.build([("sum", 1, "sum", "linux")] + linux_targets(2))
+    lab.capture(host="sum")
+    lab.sum_start("sum")
+    lab.agent_start("t2")
+    deploy(lab, ["t1", "t2"])
+
+
+@scenario("bootstrap-windows", "SUM host bootstraps a Windows target: NetBIOS UDP 137/138, "
+          "SMB on TCP 445 and 139, then message 60000 -> 62286 and callback 61001")
+def sc_boot_win(lab):
+    lab.build([("sum", 1, "sum", "linux"), ("win1", 31, "target", "windows")])
+    lab.capture(host="sum")
+    lab.windows_services("win1")
+    lab.sum_start("sum")
+    lab.agent_start("win1")
+    deploy(lab, ["win1"], bootstrap=True)
+
+
+@scenario("bootstrap-linux", "SUM host bootstraps a Linux target over SSH (a real sshd: "
+          "banners and KEXINIT), then message 60000 -> 62286 and callback 61001",
+          fmt="pcapng")
+def sc_boot_linux(lab):
+    lab.build([("sum", 1, "sum", "linux")] + linux_targets(1))
+    lab.capture(host="sum")
+    lab.sshd("t1")
+    lab.sum_start("sum")
+    lab.agent_start("t1")
+    deploy(lab, ["t1"], bootstrap=True)
+
+
+@scenario("decoy-ephemeral", "no SUM: a Linux client uses source ports 60000-60002 towards "
+          "HTTPS 443 and HTTP 8080 of a web server")
+def sc_decoy_eph(lab):
+    lab.build([("c1", 51, "decoy", "linux"), ("web", 52, "decoy", "linux")])
+    lab.capture(bridge_port="c1")
+    c, w = lab.hosts["c1"], lab.hosts["web"]
+    w.call("listen", kind="tls", ports=[443])
+    w.call("listen", kind="http", ports=[8080])
+    for sport, dport, kind in ((60000, 443, "tls"), (60001, 8080, "http"),
+                               (60002, 443, "tls")):
+        r = c.call("connect", kind=kind, dst=w.addr, dport=dport, src_port=sport,
+                   messages=["GET / HTTP/1.1"], path="/")
+        lab.record(c, sport, w, dport, r["outcome"], False)
+
+
+@scenario("decoy-udp", "no SUM: a mosh-like UDP session, client 60004 <-> server 60001, plus "
+          "a second one on 60002 <-> 60003")
+def sc_decoy_udp(lab):
+    lab.build([("c1", 51, "decoy", "linux"), ("srv", 52, "decoy", "linux")])
+    lab.capture(bridge_port="c1")
+    c, s = lab.hosts["c1"], lab.hosts["srv"]
+    for sp, dp in ((60004, 60001), (60002, 60003)):
+        s.call("listen", kind="udp_echo", ports=[dp])
+        r = c.call("udp", dst=s.addr, dport=dp, src_port=sp, expect_reply=True,
+                   payloads=[("%04x" % i) + "a5" * 40 for i in range(4)])
+        lab.record(c, sp, s, dp, r["outcome"], False, transport="udp")
+
+
+@scenario("decoy-service", "no SUM: an unrelated non-TLS service on 62286 (msrpc-like) used by "
+          "a client from source port 60003")
+def sc_decoy_service(lab):
+    lab.build([("c1", 51, "decoy", "linux"), ("dc", 52, "decoy", "windows")])
+    lab.capture(bridge_port="c1")
+    c, s = lab.hosts["c1"], lab.hosts["dc"]
+    s.call("listen", kind="banner", ports=[CTRL_BASE], banner="RPC-ENDPOINT v5")
+    for sp in (60003, 60005):
+        r = c.call("connect", kind="plain", dst=s.addr, dport=CTRL_BASE, src_port=sp,
+                   messages=["BIND epm", "LOOKUP"])
+        lab.record(c, sp, s, CTRL_BASE, r["outcome"], False)
+
+
+@scenario("ipv6", "over IPv6 (fd77::/64): two targets, message 60000/60001 -> 62286, "
+          "callbacks on 61001, an iLO-like target fetches firmware on 80", fmt="pcapng",
+          v6=True)
+def sc_ipv6(lab):
+    lab.build([("sum", 1, "sum", "linux")] + linux_targets(1) +
+              [("ilo1", 21, "target", "ilo")])
+    lab.capture(host="sum")
+    lab.sum_start("sum", firmware=True)
+    for t in ("t1", "ilo1"):
+        lab.agent_start(t)
+    deploy(lab, ["t1", "ilo1"], fw_targets=["ilo1"])
+
+
+@scenario("vlan", "802.1Q VLAN 77 (tags on the wire, captured on the parent interface): two "
+          "targets, message 60000/60001, callbacks on 61001", fmt="pcapng", vlan=77)
+def sc_vlan(lab):
+    lab.build([("sum", 1, "sum", "linux")] + linux_targets(2))
+    lab.capture(host="sum", iface="eth0")
+    lab.sum_start("sum")
+    for t in ("t1", "t2"):
+        lab.agent_start(t)
+    deploy(lab, ["t1", "t2"])
+
+
+@scenario("any-sll2", "tcpdump -i any -y LINUX_SLL2 on the SUM host: its loopback IPC on "
+          "127.0.0.1:61000, a target on 60000 -> 62286 and its callback on 61001")
+def sc_any(lab):
+    lab.build([("sum", 1, "sum", "linux")] + linux_targets(1))
+    lab.capture(host="sum", any_=True)
+    lab.sum_start("sum")
+    lab.ipc_exchange("sum")
+    lab.agent_start("t1")
+    deploy(lab, ["t1"])
+    lab.ipc_exchange("sum")
+
+
+@scenario("demo", "a deployment to five targets: 60000 held by a silent foreign program "
+          "(messages on 60001-60005), t3's agent moved to 62287 (62286 is a banner service), "
+          "80 held by a web server a decoy browses (firmware on 63000, fetched by ilo1), "
+          "the SUM host's firewall drops t4's callback", fmt="pcapng")
+def sc_demo(lab):
+    lab.build([("sum", 1, "sum", "linux"), ("win1", 31, "target", "windows"),
+               ("t1", 11, "target", "linux"), ("t3", 13, "target", "linux"),
+               ("t4", 14, "target", "linux"), ("ilo1", 21, "target", "ilo"),
+               ("d1", 101, "decoy", "linux")])
+    lab.capture(host="sum")
+    s = lab.hosts["sum"]
+    lab.foreign("sum", 60000, "silent")
+    lab.foreign("sum", 80, "http")
+    lab.foreign_talk("d1", "sum", 80, kind="http", path="/intranet/")
+    lab.foreign("t3", CTRL_BASE, "banner", banner="220 legacy-mgmt ready")
+    lab.windows_services("win1")
+    lab.sshd("t1")
+    lab.sum_start("sum", firmware=True)
+    lab.ipc_exchange("sum")
+    lab.firewall_drop("sum", s.cb, saddr=lab.hosts["t4"].addr)
+    order = ["win1", "t1", "t3", "ilo1", "t4"]
+    for t in order:
+        lab.agent_start(t)
+    for t in ("win1", "t1"):
+        lab.bootstrap("sum", t)
+    ok = [t for t in order if lab.message_open("sum", t)]
+    for t in ok:                     # t4 last: its callback is dropped
+        lab.callback(t, "sum")
+    lab.firmware_fetch("ilo1", "sum")
+    for t in order:
+        lab.message_close("sum", t)
+
+
+# ---------------------------------------------------------------------------
+
+def make_certs(tmp):
+    sh("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+       "-nodes", "-keyout", os.path.join(tmp, "key.pem"), "-out",
+       os.path.join(tmp, "cert.pem"), "-subj", "/CN=hpsum-emulator", "-days", "30")
+    sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f",
+       os.path.join(tmp, "ssh_host_ed25519_key"))
+    for f in os.listdir(tmp):
+        os.chmod(os.path.join(tmp, f), 0o600 if "key" in f else 0o644)
+    os.chmod(tmp, 0o755)
+
+
+def cleanup_namespaces():
+    r = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True)
+    for line in r.stdout.splitlines():
+        ns = line.split()[0] if line.split() else ""
+        if ns.startswith(NS_PREFIX):
+            subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+
+
+def run_scenario(name, outdir, tmp):
+    fn, desc, fmt, v6, vlan = SCENARIOS[name]
+    lab = Lab(name, outdir, tmp, fmt=fmt, v6=v6, vlan=vlan)
+    try:
+        fn(lab)
+        capname = lab.stop_capture()
+    finally:
+        lab.close()
+    truth = truth_from_log(lab.flows, capname, desc)
+    with open(os.path.join(outdir, name + ".truth.json"), "w") as f:
+        json.dump(truth, f, indent=1)
+        f.write("\n")
+    os.chmod(os.path.join(outdir, name + ".truth.json"), 0o644)
+    log("%-18s %s  %d flows, %d allocations, %d findings" % (
+        name, capname, len(truth["flows"]), len(truth["allocations"]),
+        len(truth["findings"])))
+
+
+def generate(outdir, names):
+    if os.geteuid() != 0:
+        sys.exit("sumemu: needs root (network namespaces)")
+    for n in names:
+        if n not in SCENARIOS:
+            sys.exit("sumemu: unknown scenario %s (known: %s)" % (n, " ".join(SCENARIOS)))
+    names = names or list(SCENARIOS)
+    os.makedirs(outdir, exist_ok=True)
+    made_run_sshd = False
+    if not os.path.isdir("/run/sshd"):      # sshd's privilege-separation directory
+        os.makedirs("/run/sshd", mode=0o755)
+        made_run_sshd = True
+    tmp = tempfile.mkdtemp(prefix="sumemu-")
+    try:
+        make_certs(tmp)
+        cleanup_namespaces()
+        for n in names:
+            run_scenario(n, outdir, tmp)
+    finally:
+        cleanup_namespaces()
+        shutil.rmtree(tmp, ignore_errors=True)
+        if made_run_sshd:
+            shutil.rmtree("/run/sshd", ignore_errors=True)
+
+
+def main():
+    def on_term(sig, frm):
+        raise KeyboardInterrupt
+    if len(sys.argv) >= 2 and sys.argv[1] == "worker":
+        signal.signal(signal.SIGTERM, lambda s, f: os._exit(0))
+        Worker(sys.argv[2], sys.argv[3]).run()
+        return
+    signal.signal(signal.SIGTERM, on_term)
+    if len(sys.argv) >= 3 and sys.argv[1] == "generate":
+        generate(sys.argv[2], sys.argv[3:])
+    elif len(sys.argv) == 2 and sys.argv[1] == "cleanup":
+        cleanup_namespaces()
+    elif len(sys.argv) == 2 and sys.argv[1] == "list":
+        for n, v in SCENARIOS.items():
+            print("%-18s %s" % (n, v[1]))
+    else:
+        sys.exit("usage: sumemu.py generate OUTDIR [scenario...] | list | cleanup")
+
+
+if __name__ == "__main__":
+    main()

@@ -16,6 +16,17 @@ for tool in ip nft tcpdump editcap openssl ssh-keygen /usr/sbin/sshd; do
   command -v "$tool" >/dev/null 2>&1 || { echo "generate.sh: missing $tool" >&2; exit 2; }
 done
 cleanup() { /usr/bin/python3 "$here/sumemu.py" cleanup || true; }
+# The emulator runs in the background so that a signal reaches this trap at
+# once; the trap passes it on (the emulator tears its lab down on SIGTERM),
+# then removes any ssg-* namespace left.
+child=
+stop() {
+  [ -n "$child" ] && kill -TERM "$child" 2>/dev/null && wait "$child" 2>/dev/null
+  cleanup
+  exit 130
+}
 trap cleanup EXIT
-trap 'cleanup; exit 130' INT TERM
-/usr/bin/python3 "$here/sumemu.py" generate "$out" "$@"
+trap stop INT TERM
+/usr/bin/python3 "$here/sumemu.py" generate "$out" "$@" &
+child=$!
+wait "$child"

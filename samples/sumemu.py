@@ -95,6 +95,20 @@ def smb2_negotiate_response():
     return b"\x00" + len(msg).to_bytes(3, "big") + msg
 
 
+def browser_announce():
+    """SMB Transaction to \\MAILSLOT\\BROWSE carrying a Host Announcement: the
+    usual payload of a NetBIOS datagram on UDP 138."""
+    name = b"\\MAILSLOT\\BROWSE\x00"
+    data = (b"\x01\x00" + struct.pack("<I", 60000) + b"SUMHOST".ljust(16, b"\x00") +
+            b"\x06\x01" + struct.pack("<I", 0x00001003) + b"\x0f\x01\x55\xaa" + b"SUM\x00")
+    off = 32 + 1 + 34 + 2 + len(name)
+    words = (struct.pack("<HHHHBBHIHHHHH", 0, len(data), 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                         len(data), off) + b"\x03\x00" + struct.pack("<HHH", 1, 1, 2))
+    hdr = (b"\xffSMB\x25" + b"\x00" * 4 + b"\x00" + b"\x00\x00" + b"\x00" * 12 +
+           b"\x00\x00" + b"\x00\x00" + b"\x00\x00" + b"\x00\x00")
+    return hdr + b"\x11" + words + struct.pack("<H", len(name) + len(data)) + name + data
+
+
 def ssh_kexinit():
     def nl(s):
         return struct.pack(">I", len(s)) + s.encode()
@@ -397,6 +411,34 @@ class Worker:
         time.sleep(0.1)
         return ("ssh" if got.startswith(b"SSH-") else "other"), s
 
+    def op_relay(self, a):
+        """Switch: frames from 'plain' leave 'trunk' with an 802.1Q tag, tagged
+        frames from 'trunk' leave 'plain' without it."""
+        def sock(ifn):
+            s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+            s.bind((ifn, 0))
+            return s
+        plain, trunk = sock(a["plain"]), sock(a["trunk"])
+        tag = struct.pack("!HH", 0x8100, a["vlan"])
+
+        def fwd(src, dst, push):
+            while True:
+                data, addr = src.recvfrom(65535)
+                if addr[2] == socket.PACKET_OUTGOING:
+                    continue
+                if push:
+                    data = data[:12] + tag + data[12:]
+                elif data[12:14] == b"\x81\x00":
+                    data = data[:12] + data[16:]
+                try:
+                    dst.send(data)
+                except OSError:
+                    pass
+        for src, dst, push in ((plain, trunk, True), (trunk, plain, False)):
+            threading.Thread(target=fwd, args=(src, dst, push), daemon=True).start()
+        self.keep += [plain, trunk]
+        return {}
+
     def op_close(self, a):
         t = self.held.pop(a["hold"])
         t.close()
@@ -593,17 +635,15 @@ class Lab:
             h = Host(self, name, idx, role, os_)
             self.hosts[name] = h
             self._ns(h.ns)
-            sh("ip", "link", "add", "b-" + name, "type", "veth", "peer", "name", "eth0",
-               "netns", h.ns, ns=BR_NS)
-            sh("ip", "link", "set", "b-" + name, "master", "br0", "up", ns=BR_NS)
+            if self.vlan and role == "sum":
+                self._trunk(h)
+            else:
+                sh("ip", "link", "add", "b-" + name, "type", "veth", "peer", "name", "eth0",
+                   "netns", h.ns, ns=BR_NS)
+                sh("ip", "link", "set", "b-" + name, "master", "br0", "up", ns=BR_NS)
             mac = "02:77:00:00:00:%02x" % idx
             sh("ip", "link", "set", "eth0", "address", mac, "up", ns=h.ns)
             ifc = "eth0"
-            if self.vlan:
-                ifc = "eth0.%d" % self.vlan
-                sh("ip", "link", "add", "link", "eth0", "name", ifc, "type", "vlan",
-                   "id", str(self.vlan), ns=h.ns)
-                sh("ip", "link", "set", ifc, "up", ns=h.ns)
             sh("ip", "addr", "add", h.v4 + "/24", "dev", ifc, ns=h.ns)
             if self.v6:
                 sh("ip", "addr", "add", h.v6 + "/64", "dev", ifc, "nodad", ns=h.ns)
@@ -623,8 +663,35 @@ class Lab:
                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
             self.procs.append(p)
             h.proc = p
-            ifs = ["eth0", "lo"] + ([h.ifc] if h.ifc != "eth0" else [])
-            h.call("nocsum", ifaces=ifs)
+            h.call("nocsum", ifaces=["eth0"])
+
+    def _trunk(self, h):
+        """802.1Q on the wire without the kernel's 8021q module (not in this
+        kernel): the host's eth0 -> switch A (ssg-swa) -> a tagged trunk
+        (tr-a <-> tr-b) -> switch B (in the bridge namespace) -> br0. Each switch
+        is an AF_PACKET relay in a worker that pushes/pops the VLAN tag, the way
+        two switches with a trunk between them do. Captures on tr-a see tags."""
+        swa = NS_PREFIX + "swa"
+        self._ns(swa)
+        sh("ip", "link", "add", "s-in", "type", "veth", "peer", "name", "eth0", "netns", h.ns,
+           ns=swa)
+        sh("ip", "link", "add", "tr-a", "type", "veth", "peer", "name", "tr-b", "netns", BR_NS,
+           ns=swa)
+        sh("ip", "link", "add", "s-br", "type", "veth", "peer", "name", "b-" + h.name,
+           ns=BR_NS)
+        sh("ip", "link", "set", "b-" + h.name, "master", "br0", "up", ns=BR_NS)
+        for ns, ifs in ((swa, ("s-in", "tr-a")), (BR_NS, ("tr-b", "s-br"))):
+            for i in ifs:
+                sh("ip", "link", "set", i, "mtu", "1504", "promisc", "on", "up", ns=ns)
+        for ns, plain, trunk in ((swa, "s-in", "tr-a"), (BR_NS, "s-br", "tr-b")):
+            w = Host(self, ns, 0, "switch")
+            w.ns = ns
+            w.proc = subprocess.Popen(["ip", "netns", "exec", ns, sys.executable,
+                                       os.path.abspath(__file__), "worker", ns, self.tmp],
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            self.procs.append(w.proc)
+            w.call("relay", plain=plain, trunk=trunk, vlan=self.vlan)
+        self.trunk_ns = swa
 
     def firewall_drop(self, host, dport, saddr=None):
         """nftables in the listener's namespace: drop (never answer) SYNs."""
@@ -669,11 +736,14 @@ class Lab:
         elif bridge_port:
             ns, args = BR_NS, ["-i", "b-" + bridge_port]
             self.cap_hosts = {bridge_port}
+        elif self.vlan:
+            ns, args = self.trunk_ns, ["-i", "tr-a"]
+            self.cap_hosts = {host}
         else:
             ns, args = self.hosts[host].ns, ["-i", iface]
             self.cap_hosts = {host}
-        cmd = ["ip", "netns", "exec", ns, "tcpdump", "-n", "-U", "-Z", "root", "-s", "0"] + \
-            args + ["-w", self.rawcap]
+        cmd = (["ip", "netns", "exec", ns, "tcpdump", "-n", "-U", "--immediate-mode",
+                "-Z", "root", "-s", "0"] + args + ["-w", self.rawcap])
         self.cap = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                     text=True)
         self.procs.append(self.cap)
@@ -686,7 +756,7 @@ class Lab:
         time.sleep(0.3)
 
     def stop_capture(self):
-        time.sleep(0.8)
+        time.sleep(1.2)          # last FIN/ACKs; --immediate-mode hands every frame over
         self.cap.send_signal(signal.SIGINT)
         self.cap.wait(timeout=10)
         ext = ".pcapng" if self.fmt == "pcapng" else ".pcap"
@@ -855,7 +925,7 @@ class Lab:
                        expect_reply=True)
             self.record(s, 137, t, 137, r["outcome"], True, meta=meta, transport="udp")
             dg = (b"\x11\x02\x00\x01" + socket.inet_aton(s.v4) + b"\x00\x8a\x00\x60\x00\x00"
-                  + nbns_name("SUMHOST") + nbns_name(t.name.upper()) + b"\xffSMB%")
+                  + nbns_name("SUMHOST") + nbns_name(t.name.upper()) + browser_announce())
             r = s.call("udp", dst=t.addr, dport=138, src_port=138, payloads=[dg.hex()])
             self.record(s, 138, t, 138, r["outcome"], True, meta=meta, transport="udp")
             for port in (445, 139):
@@ -1145,11 +1215,11 @@ def sc_ipv6(lab):
     deploy(lab, ["t1", "ilo1"], fw_targets=["ilo1"])
 
 
-@scenario("vlan", "802.1Q VLAN 77 (tags on the wire, captured on the parent interface): two "
-          "targets, message 60000/60001, callbacks on 61001", fmt="pcapng", vlan=77)
+@scenario("vlan", "802.1Q VLAN 77 tags on the wire (captured on the SUM host's tagged trunk "
+          "link): two targets, message 60000/60001, callbacks on 61001", fmt="pcapng", vlan=77)
 def sc_vlan(lab):
     lab.build([("sum", 1, "sum", "linux")] + linux_targets(2))
-    lab.capture(host="sum", iface="eth0")
+    lab.capture(host="sum")
     lab.sum_start("sum")
     for t in ("t1", "t2"):
         lab.agent_start(t)

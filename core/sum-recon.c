@@ -464,6 +464,9 @@ build_channels(Work *w)
         }
         ch->sum_host = pair->sum_host;
         ch->target = f == SUM_FAMILY_IPC ? c->resp : pair->target;
+        /* IPC is seen on loopback, but the port is the SUM host's. */
+        if (f == SUM_FAMILY_IPC)
+            ch->port_holder = pair->sum_host;
         ch->session = pair->session;
         ch->confidence = pair->confidence;
         w->conn_channel[i] = (gint)w->result->channels->len;

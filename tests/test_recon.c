@@ -434,7 +434,9 @@ test_recon_ipc_on_loopback(void **state)
     tls(c, "127.0.0.1", 45000, "127.0.0.1", 61000, 1, 9);
     tls(c, T1, 45000, SUMH, 61001, 2, 4);
     const SumResult *r = finish(c);
-    const SumAllocation *i = alloc(r, "127.0.0.1", SUM_FAMILY_IPC, 61000);
+    /* The IPC is on loopback but the port is the SUM host's. */
+    assert_null(alloc(r, "127.0.0.1", SUM_FAMILY_IPC, 61000));
+    const SumAllocation *i = alloc(r, SUMH, SUM_FAMILY_IPC, 61000);
     assert_non_null(i);
     assert_int_equal(i->cause, SUM_CAUSE_DEFAULT);
     assert_int_equal(alloc(r, SUMH, SUM_FAMILY_CALLBACK, 61001)->cause, SUM_CAUSE_IPC_RESERVED);

@@ -1,0 +1,8 @@
+# samples/: every truth file's flows really are in its capture, with the
+# expected TCP outcome (answered, reset, unanswered), read by the real tshark.
+if(TSHARK)
+  add_test(NAME samples_truth
+           COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/samples/check_truth.py
+                   ${SUMSCOPE_SAMPLES_DIR})
+  set_tests_properties(samples_truth PROPERTIES LABELS samples TIMEOUT 300)
+endif()

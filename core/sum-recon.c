@@ -282,6 +282,17 @@ message_control_shape(const SumProfile *p, const SumConn *c, const SumAddr **sum
     return FALSE;
 }
 
+/* The responder itself spoke TLS (or answered a ClientHello without data
+ * seen back yet): a SUM TLS listener, not something else on its port. */
+static gboolean
+resp_speaks_tls(const SumConn *c)
+{
+    if (!sum_conn_answered(c))
+        return FALSE;
+    return c->resp_payload == SUM_PAYLOAD_TLS ||
+           (c->resp_payload == SUM_PAYLOAD_NONE && c->orig_payload == SUM_PAYLOAD_TLS);
+}
+
 static gboolean
 conn_failed(const SumConn *c)
 {
@@ -697,8 +708,9 @@ mark_search_steps(Work *w)
             continue;
         gboolean rejected = ch->conn.state == SUM_CONN_REJ ||
                             (ch->conn.icmp_unreachable && ch->conn.state == SUM_CONN_S0);
-        gboolean not_tls = sum_conn_answered(&ch->conn) && !sum_conn_is_tls(&ch->conn) &&
-                           ch->conn.resp_payload != SUM_PAYLOAD_NONE;
+        gboolean not_tls = sum_conn_answered(&ch->conn) &&
+                           ch->conn.resp_payload != SUM_PAYLOAD_NONE &&
+                           ch->conn.resp_payload != SUM_PAYLOAD_TLS;
         if (!rejected && !not_tls)
             continue;
         for (guint j = 0; j < chs->len; j++) {
@@ -707,8 +719,8 @@ mark_search_steps(Work *w)
                 sum_addr_equal(&later->conn.resp, &ch->conn.resp) &&
                 sum_addr_equal(&later->sum_host, &ch->sum_host) &&
                 later->conn.resp_port > ch->conn.resp_port &&
-                later->conn.first_frame > ch->conn.first_frame && sum_conn_answered(&later->conn) &&
-                sum_conn_is_tls(&later->conn)) {
+                later->conn.first_frame > ch->conn.first_frame &&
+                resp_speaks_tls(&later->conn)) {
                 ch->search_step = TRUE;
                 break;
             }
@@ -846,7 +858,7 @@ build_allocations(Work *w)
             ch->allocation = alloc_add(w, ch, SUM_FAMILY_MESSAGE, &ch->port_holder,
                                        ch->sum_port);
             /* The control listener: answered with TLS. */
-            if (sum_conn_answered(&ch->conn) && sum_conn_is_tls(&ch->conn)) {
+            if (resp_speaks_tls(&ch->conn)) {
                 guint16 cport = sum_addr_equal(&ch->conn.resp, &ch->target)
                                     ? ch->conn.resp_port
                                     : ch->conn.orig_port;

@@ -232,6 +232,23 @@ test_recon_control_moved_non_tls_probe_conflict(void **state)
 }
 
 static void
+test_recon_control_moved_client_hello_answered_by_banner(void **state)
+{
+    Ctx *c = *state;
+    /* The SUM host sends its ClientHello; the service on 62286 answers with a
+     * banner: the listener is not SUM's even though TLS was offered. */
+    SumConn k = conn(c, SUMH, 60000, T1, 62286, SUM_CONN_SF, SUM_PAYLOAD_OTHER, 0, 1);
+    k.orig_payload = SUM_PAYLOAD_TLS;
+    sum_recon_add(c->r, &k);
+    tls(c, SUMH, 60000, T1, 62287, 2, 5);
+    const SumResult *r = finish(c);
+    assert_null(alloc(r, T1, SUM_FAMILY_CONTROL, 62286));
+    assert_int_equal(alloc(r, T1, SUM_FAMILY_CONTROL, 62287)->conflict_evidence,
+                     SUM_EVIDENCE_PROBE);
+    assert_true(finding(r, SUM_FINDING_NOT_SUM_SERVICE, T1, 62286));
+}
+
+static void
 test_recon_control_moved_after_reset_not_refused(void **state)
 {
     Ctx *c = *state;
@@ -493,6 +510,7 @@ main(void)
         T(test_recon_foreign_traffic_on_base_conflict_with_traffic_evidence),
         T(test_recon_nine_targets_overflow),
         T(test_recon_control_moved_non_tls_probe_conflict),
+        T(test_recon_control_moved_client_hello_answered_by_banner),
         T(test_recon_control_moved_after_reset_not_refused),
         T(test_recon_callback_61001_ipc_reserved),
         T(test_recon_callback_61002_conflict_on_61001),

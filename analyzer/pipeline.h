@@ -1,0 +1,26 @@
+/* pipeline.h: capture frames -> decode -> flows -> reconstruction. No
+ * printing, no exit codes: main.c does those. */
+#ifndef SUM_PIPELINE_H
+#define SUM_PIPELINE_H
+
+#include <glib.h>
+#include "report.h"
+#include "sum-recon.h"
+
+typedef struct _SumPipeline SumPipeline;
+
+typedef void (*SumProgressFunc)(guint64 done, guint64 total, gpointer user);
+
+/* PROFILE NULL: auto. HINTS: SumAddr array (may be NULL). */
+SumPipeline *sum_pipeline_new(const SumProfile *profile, const GArray *hints);
+void sum_pipeline_free(SumPipeline *pipe);
+void sum_pipeline_set_progress(SumPipeline *pipe, SumProgressFunc fn, gpointer user);
+/* Reads one capture file into the pipeline. A file error is a GError naming
+ * the file; *WARNING (may be NULL) gets a one-line note for a file cut short. */
+gboolean sum_pipeline_read(SumPipeline *pipe, const char *path, const char *filter,
+                           gchar **warning, GError **error);
+/* Runs the reconstruction; the capture summary stays owned by the pipeline. */
+SumResult *sum_pipeline_finish(SumPipeline *pipe);
+const SumCaptureSummary *sum_pipeline_summary(const SumPipeline *pipe);
+
+#endif

@@ -1,0 +1,291 @@
+/* report-json.c: the JSON output (docs/json.md, docs/sumscope.schema.json),
+ * written with json-glib. An interface: keep it stable. */
+#include "report.h"
+
+#include <json-glib/json-glib.h>
+
+#define SUM_JSON_SCHEMA_VERSION 1
+
+static void
+add_addr(JsonBuilder *b, const char *name, const SumAddr *a)
+{
+    char buf[SUM_ADDR_STRLEN];
+    json_builder_set_member_name(b, name);
+    if (a->family == 0)
+        json_builder_add_null_value(b);
+    else
+        json_builder_add_string_value(b, sum_addr_to_string(a, buf, sizeof buf));
+}
+
+static void
+add_str(JsonBuilder *b, const char *name, const char *v)
+{
+    json_builder_set_member_name(b, name);
+    if (v == NULL)
+        json_builder_add_null_value(b);
+    else
+        json_builder_add_string_value(b, v);
+}
+
+static void
+add_int(JsonBuilder *b, const char *name, gint64 v)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_add_int_value(b, v);
+}
+
+static void
+add_time(JsonBuilder *b, const char *name, gint64 us)
+{
+    json_builder_set_member_name(b, name);
+    if (us == 0 || us == G_MAXINT64) {
+        json_builder_add_null_value(b);
+        return;
+    }
+    GDateTime *dt = g_date_time_new_from_unix_utc(us / G_USEC_PER_SEC);
+    GDateTime *full = dt != NULL ? g_date_time_add(dt, us % G_USEC_PER_SEC) : NULL;
+    gchar *s = full != NULL ? g_date_time_format(full, "%Y-%m-%dT%H:%M:%S.%fZ") : NULL;
+    if (s != NULL)
+        json_builder_add_string_value(b, s);
+    else
+        json_builder_add_null_value(b);
+    g_free(s);
+    if (full != NULL)
+        g_date_time_unref(full);
+    if (dt != NULL)
+        g_date_time_unref(dt);
+}
+
+static void
+add_frames(JsonBuilder *b, const char *name, const GArray *frames)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_begin_array(b);
+    for (guint i = 0; frames != NULL && i < frames->len; i++)
+        json_builder_add_int_value(b, (gint64)g_array_index(frames, SumFrame, i));
+    json_builder_end_array(b);
+}
+
+static void
+build_capture(JsonBuilder *b, const SumCaptureSummary *c)
+{
+    json_builder_set_member_name(b, "capture");
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "files");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < c->files->len; i++)
+        json_builder_add_string_value(b, g_ptr_array_index(c->files, i));
+    json_builder_end_array(b);
+    add_int(b, "packets", (gint64)c->packets);
+    add_int(b, "bytes", (gint64)c->bytes);
+    add_time(b, "first", c->t_first);
+    add_time(b, "last", c->t_last);
+    json_builder_set_member_name(b, "duration");
+    json_builder_add_double_value(b, c->packets > 0 ? (c->t_last - c->t_first) / 1e6 : 0.0);
+    json_builder_set_member_name(b, "link_types");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < c->link_types->len; i++)
+        json_builder_add_string_value(b, g_ptr_array_index(c->link_types, i));
+    json_builder_end_array(b);
+    json_builder_set_member_name(b, "counters");
+    json_builder_begin_object(b);
+    add_int(b, "truncated", (gint64)c->truncated);
+    add_int(b, "invalid", (gint64)c->invalid);
+    add_int(b, "unsupported", (gint64)c->unsupported);
+    add_int(b, "not_ip", (gint64)c->not_ip);
+    add_int(b, "fragments", (gint64)c->fragments);
+    add_int(b, "flows_evicted", (gint64)c->flows_evicted);
+    add_int(b, "connections_dropped", (gint64)c->conns_dropped);
+    json_builder_end_object(b);
+    json_builder_end_object(b);
+}
+
+static void
+build_hosts(JsonBuilder *b, const SumResult *r)
+{
+    json_builder_set_member_name(b, "hosts");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < r->hosts->len; i++) {
+        const SumHost *h = g_ptr_array_index(r->hosts, i);
+        json_builder_begin_object(b);
+        add_addr(b, "address", &h->addr);
+        add_str(b, "role", sum_plan_role_name(h->role));
+        add_str(b, "confidence", sum_plan_confidence_name(h->confidence));
+        add_int(b, "peers", h->n_peers);
+        add_str(b, "why", h->why);
+        add_int(b, "first_frame", (gint64)h->first_frame);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+}
+
+static void
+build_channels(JsonBuilder *b, const SumResult *r)
+{
+    json_builder_set_member_name(b, "channels");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < r->channels->len; i++) {
+        const SumChannel *ch = g_ptr_array_index(r->channels, i);
+        const SumConn *c = &ch->conn;
+        json_builder_begin_object(b);
+        add_str(b, "family", sum_plan_family_name(ch->family));
+        add_str(b, "transport", c->transport == SUM_TRANSPORT_UDP ? "udp" : "tcp");
+        add_addr(b, "client", &c->orig);
+        add_int(b, "client_port", c->orig_port);
+        add_addr(b, "server", &c->resp);
+        add_int(b, "server_port", c->resp_port);
+        add_addr(b, "sum_host", &ch->sum_host);
+        add_addr(b, "target", &ch->target);
+        add_int(b, "port", ch->sum_port);
+        add_str(b, "state", sum_conn_state_name(c->state));
+        add_str(b, "client_payload", sum_payload_name(c->orig_payload));
+        add_str(b, "server_payload", sum_payload_name(c->resp_payload));
+        add_int(b, "syn_count", c->syn_count);
+        add_int(b, "session", ch->session);
+        add_str(b, "confidence", sum_plan_confidence_name(ch->confidence));
+        add_int(b, "first_frame", (gint64)c->first_frame);
+        add_int(b, "last_frame", (gint64)c->last_frame);
+        add_time(b, "first", c->t_first);
+        add_time(b, "last", c->t_last);
+        add_int(b, "packets", (gint64)c->packets);
+        add_int(b, "bytes", (gint64)c->bytes);
+        json_builder_set_member_name(b, "allocation");
+        if (ch->allocation >= 0)
+            json_builder_add_int_value(b, ch->allocation);
+        else
+            json_builder_add_null_value(b);
+        json_builder_set_member_name(b, "peer_allocation");
+        if (ch->peer_allocation >= 0)
+            json_builder_add_int_value(b, ch->peer_allocation);
+        else
+            json_builder_add_null_value(b);
+        json_builder_set_member_name(b, "search_step");
+        json_builder_add_boolean_value(b, ch->search_step);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+}
+
+static void
+build_allocations(JsonBuilder *b, const SumResult *r)
+{
+    json_builder_set_member_name(b, "allocations");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < r->allocations->len; i++) {
+        const SumAllocation *a = g_ptr_array_index(r->allocations, i);
+        json_builder_begin_object(b);
+        add_addr(b, "host", &a->host);
+        add_str(b, "family", sum_plan_family_name(a->family));
+        add_int(b, "port", a->port);
+        add_int(b, "base", a->base);
+        add_int(b, "offset", a->offset);
+        add_int(b, "range_end", a->range_end);
+        add_str(b, "cause", sum_plan_cause_name(a->cause));
+        json_builder_set_member_name(b, "conflicting_ports");
+        json_builder_begin_array(b);
+        for (guint k = 0; k < a->conflicting_ports->len; k++)
+            json_builder_add_int_value(b, g_array_index(a->conflicting_ports, guint16, k));
+        json_builder_end_array(b);
+        add_str(b, "confidence", sum_plan_confidence_name(a->confidence));
+        add_int(b, "session", a->session);
+        add_addr(b, "first_peer", &a->first_peer);
+        json_builder_set_member_name(b, "evidence");
+        json_builder_begin_object(b);
+        add_str(b, "conflict", sum_evidence_name(a->conflict_evidence));
+        add_int(b, "first_frame", (gint64)a->first_frame);
+        add_frames(b, "frames", a->frames);
+        add_time(b, "first", a->t_first);
+        add_time(b, "last", a->t_last);
+        add_int(b, "connections", a->n_connections);
+        json_builder_end_object(b);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+}
+
+static void
+build_findings(JsonBuilder *b, const SumResult *r)
+{
+    json_builder_set_member_name(b, "findings");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < r->findings->len; i++) {
+        const SumFinding *f = g_ptr_array_index(r->findings, i);
+        json_builder_begin_object(b);
+        add_str(b, "code", sum_plan_finding_name(f->code));
+        add_str(b, "severity", sum_plan_severity_name(f->severity));
+        add_addr(b, "host", &f->host);
+        add_int(b, "port", f->port);
+        add_str(b, "family", sum_plan_family_name(f->family));
+        add_addr(b, "peer", &f->peer);
+        add_str(b, "message", f->message);
+        add_str(b, "advice", f->advice);
+        add_str(b, "evidence", sum_evidence_name(f->evidence));
+        add_frames(b, "frames", f->frames);
+        add_time(b, "first", f->t_first);
+        add_int(b, "count", f->count);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+}
+
+static void
+build_remediation(JsonBuilder *b, const GPtrArray *remedies)
+{
+    json_builder_set_member_name(b, "remediation");
+    json_builder_begin_array(b);
+    for (guint i = 0; remedies != NULL && i < remedies->len; i++) {
+        const SumRemedy *m = g_ptr_array_index(remedies, i);
+        json_builder_begin_object(b);
+        add_str(b, "finding", sum_plan_finding_name(m->code));
+        add_addr(b, "host", &m->host);
+        add_str(b, "role", sum_plan_role_name(m->role));
+        add_int(b, "port", m->port);
+        add_str(b, "transport", m->transport == SUM_TRANSPORT_UDP ? "udp" : "tcp");
+        add_str(b, "direction", m->inbound ? "in" : "out");
+        add_addr(b, "peer", &m->peer);
+        add_str(b, "why", m->why);
+        add_str(b, "windows", m->windows);
+        add_str(b, "firewalld", m->firewalld);
+        add_str(b, "nft", m->nft);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+}
+
+gboolean
+sum_report_json(const SumReport *report, FILE *out, GError **error)
+{
+    const SumResult *r = report->result;
+    JsonBuilder *b = json_builder_new();
+    json_builder_begin_object(b);
+    add_str(b, "sumscope_version", report->program_version);
+    add_int(b, "schema_version", SUM_JSON_SCHEMA_VERSION);
+    build_capture(b, report->capture);
+    json_builder_set_member_name(b, "profile");
+    json_builder_begin_object(b);
+    add_str(b, "name", r->profile->name);
+    add_str(b, "description", r->profile->description);
+    add_str(b, "reason", r->profile_reason);
+    json_builder_end_object(b);
+    build_hosts(b, r);
+    build_channels(b, r);
+    build_allocations(b, r);
+    build_findings(b, r);
+    build_remediation(b, report->remedies);
+    json_builder_end_object(b);
+
+    JsonGenerator *gen = json_generator_new();
+    JsonNode *root = json_builder_get_root(b);
+    json_generator_set_root(gen, root);
+    json_generator_set_pretty(gen, TRUE);
+    gsize len = 0;
+    gchar *text = json_generator_to_data(gen, &len);
+    gboolean ok = fwrite(text, 1, len, out) == len && fputc('\n', out) != EOF;
+    if (!ok)
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_IO, "cannot write the JSON report");
+    g_free(text);
+    json_node_unref(root);
+    g_object_unref(gen);
+    g_object_unref(b);
+    return ok;
+}

@@ -1,0 +1,2 @@
+# analyzer/: frame decoders on literal byte arrays.
+sumscope_cmocka_test(test_pkt SOURCES test_pkt.c LIBS sumanalyzer)

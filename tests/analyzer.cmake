@@ -1,0 +1,19 @@
+# analyzer/: sumscope on the samples (against their truth, and the JSON
+# schema), its command line, the hostile corpus and tcpdump's corpus.
+add_test(NAME analyzer_samples
+         COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_samples.py
+                 $<TARGET_FILE:sumscope> ${SUMSCOPE_SAMPLES_DIR}
+                 --schema ${PROJECT_SOURCE_DIR}/docs/sumscope.schema.json)
+add_test(NAME analyzer_cli
+         COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_cli.py
+                 $<TARGET_FILE:sumscope> ${SUMSCOPE_SAMPLES_DIR}
+                 ${CMAKE_CURRENT_BINARY_DIR}/analyzer-cli)
+set_tests_properties(analyzer_samples analyzer_cli PROPERTIES LABELS analyzer TIMEOUT 300)
+if(EXISTS ${SUMSCOPE_CORPUS_DIR})
+  add_test(NAME analyzer_corpus
+           COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_corpus.py
+                   $<TARGET_FILE:sumscope> ${SUMSCOPE_CORPUS_DIR})
+  set_tests_properties(analyzer_corpus PROPERTIES LABELS robustness TIMEOUT 600)
+else()
+  message(STATUS "tcpdump corpus not found at ${SUMSCOPE_CORPUS_DIR}: analyzer_corpus skipped")
+endif()

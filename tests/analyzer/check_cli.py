@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""sumscope's command line: options, exit codes, error lines, output files.
+
+usage: check_cli.py SUMSCOPE SAMPLES_DIR WORK_DIR
+"""
+import json
+import os
+import subprocess
+import sys
+
+exe, samples, work = sys.argv[1], sys.argv[2], sys.argv[3]
+os.makedirs(work, exist_ok=True)
+results = []
+
+
+def run(*args, stdin=None, env=None):
+    e = dict(os.environ)
+    e.pop("NO_COLOR", None)
+    if env:
+        e.update(env)
+    return subprocess.run([exe, *args], capture_output=True, text=True, input=stdin,
+                          env=e, timeout=60)
+
+
+def check(name, cond, detail=""):
+    results.append((name, bool(cond)))
+    print("%s %s%s" % ("ok  " if cond else "FAIL", name, "" if cond else ": " + detail))
+
+
+S = lambda n: os.path.join(samples, n)
+
+p = run("--help")
+check("--help exits 0 and shows the options", p.returncode == 0 and "--json" in p.stdout
+      and "--profile" in p.stdout, p.stdout[:200])
+p = run("--version")
+check("--version prints a version", p.returncode == 0 and p.stdout.startswith("sumscope "))
+p = run("--no-such-option", S("msg-base.pcap"))
+check("unknown option: exit 2, one line", p.returncode == 2 and
+      len(p.stderr.strip().splitlines()) == 1, p.stderr)
+p = run()
+check("no capture: exit 2", p.returncode == 2 and "no capture" in p.stderr, p.stderr)
+missing = os.path.join(work, "missing.pcap")
+p = run(missing)
+check("missing file: exit 2 naming the file", p.returncode == 2 and "missing.pcap" in p.stderr
+      and len(p.stderr.strip().splitlines()) == 1, p.stderr)
+junk = os.path.join(work, "junk.pcap")
+with open(junk, "w") as f:
+    f.write("not a capture\n" * 10)
+out = os.path.join(work, "junk.json")
+p = run("--json=" + out, junk)
+check("not a capture: exit 2, no partial JSON left", p.returncode == 2 and "junk.pcap" in
+      p.stderr and not os.path.exists(out) and
+      not [x for x in os.listdir(work) if x.startswith("junk.json")], p.stderr)
+p = run("-f", "tcp port nonsense", S("msg-base.pcap"))
+check("bad BPF filter: exit 2 naming the filter", p.returncode == 2 and "nonsense" in p.stderr,
+      p.stderr)
+p = run("--json=-", "-f", "port 443", S("demo.pcapng"))
+d = json.loads(p.stdout) if p.returncode in (0, 1) else {"allocations": [1]}
+check("a filter that keeps no SUM frame: no allocation", not d["allocations"])
+p = run("--json=-", S("msg-overflow.pcap"))
+over = [a for a in json.loads(p.stdout)["allocations"] if a["cause"] == "overflow"]
+check("msg-overflow: overflow allocations found", p.returncode == 1 and len(over) >= 1)
+p = run("--json=-", "--range", "message=60000-60015", S("msg-overflow.pcap"))
+d = json.loads(p.stdout)
+check("--range message=60000-60015: no overflow any more",
+      not [a for a in d["allocations"] if a["cause"] == "overflow"] and
+      not [f for f in d["findings"] if f["code"] == "RANGE_OVERFLOW"])
+p = run("--range", "bogus=1-2", S("msg-base.pcap"))
+check("--range with an unknown family: exit 2", p.returncode == 2 and "bogus" in p.stderr)
+p = run("--profile", "9", S("msg-base.pcap"))
+check("--profile 9: exit 2", p.returncode == 2)
+p = run("--json=-", "--profile", "auto", S("msg-base.pcap"))
+d = json.loads(p.stdout)
+check("--profile auto says which plan and why", d["profile"]["name"] == "classic" and
+      d["profile"]["reason"])
+p = run(S("decoy-ephemeral.pcap"))
+check("decoy: exit 0", p.returncode == 0, p.stdout[-300:])
+p = run(S("blocked.pcap"))
+check("findings: exit 1", p.returncode == 1)
+p = run("--color=always", S("blocked.pcap"))
+check("--color=always colours", "\033[" in p.stdout)
+p = run("--color=auto", S("blocked.pcap"), env={"NO_COLOR": "1"})
+check("NO_COLOR honoured (and no colour when piped)", "\033[" not in p.stdout)
+p = run("--color=sometimes", S("blocked.pcap"))
+check("--color with a bad value: exit 2", p.returncode == 2)
+with open(S("msg-base.pcap"), "rb") as f:
+    data = f.read()
+p = subprocess.run([exe, "--json=-", "-"], input=data, capture_output=True, timeout=60)
+d = json.loads(p.stdout)
+check("- reads standard input", p.returncode == 0 and len(d["allocations"]) == 2 and
+      d["capture"]["files"] == ["-"])
+p = run("--each", S("msg-base.pcap"), S("blocked.pcap"))
+check("--each: one report per file, worst exit", p.returncode == 1 and
+      p.stdout.count("== ") == 2)
+p = run("--json=-", S("msg-base.pcap"), S("blocked.pcap"))
+d = json.loads(p.stdout)
+check("several files: one report, frames numbered across them",
+      len(d["capture"]["files"]) == 2 and p.returncode == 1)
+out = os.path.join(work, "ok.json")
+p = run("--json=" + out, "-q", S("demo.pcapng"))
+check("--json=FILE writes the file and text goes to stdout",
+      os.path.exists(out) and "SUM port story" in p.stdout)
+p = run("--sum-host", "not-an-address", S("msg-base.pcap"))
+check("--sum-host with a bad address: exit 2", p.returncode == 2)
+
+failed = sum(1 for _, ok in results if not ok)
+print("%d passed, %d failed" % (len(results) - failed, failed))
+sys.exit(1 if failed else 0)

@@ -285,9 +285,11 @@ payload_update(Flow *fl, const pkt_info *p, gboolean orig, SumFrame frame)
     SumPayload *slot = orig ? &fl->conn.orig_payload : &fl->conn.resp_payload;
     if (*slot != SUM_PAYLOAD_NONE)
         return;
-    pkt_payload k = pkt_classify(p->payload, p->payload_caplen, p->proto, p->sport, p->dport);
+    SumPayload k = sum_payload_classify(p->payload, p->payload_caplen,
+                                        p->proto == 17 ? SUM_TRANSPORT_UDP : SUM_TRANSPORT_TCP,
+                                        p->sport, p->dport);
     /* Cut by the snap length before any byte: still "something was sent". */
-    *slot = k == PKT_PAYLOAD_NONE ? SUM_PAYLOAD_OTHER : (SumPayload)k;
+    *slot = k == SUM_PAYLOAD_NONE ? SUM_PAYLOAD_OTHER : k;
     if (!orig && fl->conn.payload_frame == 0)
         fl->conn.payload_frame = frame;
 }

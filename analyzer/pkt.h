@@ -24,11 +24,6 @@ typedef struct {
     uint8_t bytes[16];
 } pkt_addr;
 
-typedef enum {
-    PKT_PAYLOAD_NONE = 0, PKT_PAYLOAD_TLS, PKT_PAYLOAD_HTTP_REQUEST, PKT_PAYLOAD_HTTP_RESPONSE,
-    PKT_PAYLOAD_SSH, PKT_PAYLOAD_SMB, PKT_PAYLOAD_NETBIOS, PKT_PAYLOAD_OTHER
-} pkt_payload; /* same order as core's SumPayload */
-
 typedef struct {
     uint16_t vlan[2];      /* outer first; 0 = none */
     uint8_t n_vlan;
@@ -52,8 +47,6 @@ typedef struct {
 
 pkt_result pkt_decode(uint32_t linktype, const uint8_t *data, size_t caplen, size_t wirelen,
                       pkt_info *out);
-pkt_payload pkt_classify(const uint8_t *p, size_t len, uint8_t proto, uint16_t sport,
-                         uint16_t dport);
 const char *pkt_linktype_name(uint32_t linktype);
 
 #endif

@@ -135,3 +135,54 @@ sum_conn_is_tls(const SumConn *conn)
 {
     return conn->resp_payload == SUM_PAYLOAD_TLS || conn->orig_payload == SUM_PAYLOAD_TLS;
 }
+
+/* The first payload of a direction, by its first bytes (pure: used by the
+ * analyzer on raw frames and by the plugin on TCP segments). */
+static gboolean
+starts_with(const guint8 *p, gsize len, const char *s)
+{
+    gsize n = strlen(s);
+    return len >= n && memcmp(p, s, n) == 0;
+}
+
+SumPayload
+sum_payload_classify(const guint8 *p, gsize len, SumTransport transport, guint16 sport,
+                     guint16 dport)
+{
+    static const char *const methods[] = {"GET ", "POST ", "PUT ", "HEAD ", "DELETE ",
+                                          "OPTIONS ", "CONNECT ", "PATCH ", "TRACE "};
+    if (p == NULL || len == 0)
+        return SUM_PAYLOAD_NONE;
+    if (transport == SUM_TRANSPORT_UDP) {
+        if (sport == 137 || dport == 137 || sport == 138 || dport == 138)
+            return SUM_PAYLOAD_NETBIOS;
+        return SUM_PAYLOAD_OTHER;
+    }
+    /* TLS record: content type 20-23 (or 24 heartbeat), major version 3,
+     * minor 0-4, and a length under 2^14 + 2048 (RFC 8446, 5.1). */
+    if (len >= 5 && p[0] >= 20 && p[0] <= 24 && p[1] == 3 && p[2] <= 4) {
+        unsigned rl = (unsigned)(p[3] << 8 | p[4]);
+        if (rl > 0 && rl <= 18432)
+            return SUM_PAYLOAD_TLS;
+    }
+    /* SSLv2-compatible ClientHello: 2-byte length with the top bit, type 1. */
+    if (len >= 3 && (p[0] & 0x80) && p[2] == 1)
+        return SUM_PAYLOAD_TLS;
+    if (starts_with(p, len, "HTTP/1.") || starts_with(p, len, "HTTP/2"))
+        return SUM_PAYLOAD_HTTP_RESPONSE;
+    for (gsize i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+        if (starts_with(p, len, methods[i]))
+            return SUM_PAYLOAD_HTTP_REQUEST;
+    }
+    if (starts_with(p, len, "SSH-"))
+        return SUM_PAYLOAD_SSH;
+    /* NetBIOS session message (type 0) carrying SMB1/SMB2/SMB3-transform;
+     * or a session request (0x81) / positive response (0x82) on 139. */
+    if (len >= 8 && p[0] == 0x00 && (p[5] == 'S' && p[6] == 'M' && p[7] == 'B') &&
+        (p[4] == 0xff || p[4] == 0xfe || p[4] == 0xfd))
+        return SUM_PAYLOAD_SMB;
+    if (len >= 4 && (p[0] == 0x81 || p[0] == 0x82 || p[0] == 0x83 || p[0] == 0x85) &&
+        (sport == 139 || dport == 139))
+        return SUM_PAYLOAD_SMB;
+    return SUM_PAYLOAD_OTHER;
+}

@@ -92,6 +92,11 @@ const char *sum_conn_state_name(SumConnState state);
 const char *sum_payload_name(SumPayload payload);
 /* The responder answered (SYN-ACK, or payload back). */
 gboolean sum_conn_answered(const SumConn *conn);
+/* Classifies the first payload bytes of a direction: a TLS record (type
+ * 20-24, version 3.x, plausible length), an HTTP request or response, an
+ * SSH banner, SMB over NetBIOS session, NetBIOS on UDP 137/138, or other. */
+SumPayload sum_payload_classify(const guint8 *p, gsize len, SumTransport transport,
+                                guint16 sport, guint16 dport);
 /* The first payload of either side, resp first. */
 gboolean sum_conn_is_tls(const SumConn *conn);
 

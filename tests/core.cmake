@@ -1,3 +1,4 @@
 # core/: the port plan and the reconstruction.
 sumscope_cmocka_test(test_plan SOURCES test_plan.c LIBS sumcore)
 sumscope_cmocka_test(test_recon SOURCES test_recon.c LIBS sumcore)
+sumscope_cmocka_test(test_conn SOURCES test_conn.c LIBS sumcore)

@@ -239,30 +239,6 @@ test_pkt_unsupported_link(void **state)
                      PKT_UNSUPPORTED_LINK);
 }
 
-static void
-test_pkt_classify_payloads(void **state)
-{
-    (void)state;
-    const uint8_t hello[] = {0x16, 0x03, 0x01, 0x00, 0x40, 0x01};
-    const uint8_t notls[] = {0x16, 0x02, 0x01, 0x00, 0x40};
-    const uint8_t smb[] = {0x00, 0x00, 0x00, 0x40, 0xff, 'S', 'M', 'B', 0x72};
-    const uint8_t smb2[] = {0x00, 0x00, 0x00, 0x40, 0xfe, 'S', 'M', 'B', 0x40};
-    assert_int_equal(pkt_classify(hello, sizeof hello, 6, 60000, 62286), PKT_PAYLOAD_TLS);
-    assert_int_equal(pkt_classify(notls, sizeof notls, 6, 60000, 62286), PKT_PAYLOAD_OTHER);
-    assert_int_equal(pkt_classify((const uint8_t *)"GET /fw HTTP/1.1\r\n", 18, 6, 1, 80),
-                     PKT_PAYLOAD_HTTP_REQUEST);
-    assert_int_equal(pkt_classify((const uint8_t *)"HTTP/1.0 200 OK", 15, 6, 80, 1),
-                     PKT_PAYLOAD_HTTP_RESPONSE);
-    assert_int_equal(pkt_classify((const uint8_t *)"SSH-2.0-OpenSSH_9.2", 19, 6, 22, 1),
-                     PKT_PAYLOAD_SSH);
-    assert_int_equal(pkt_classify(smb, sizeof smb, 6, 1, 445), PKT_PAYLOAD_SMB);
-    assert_int_equal(pkt_classify(smb2, sizeof smb2, 6, 1, 445), PKT_PAYLOAD_SMB);
-    assert_int_equal(pkt_classify((const uint8_t *)"x", 1, 17, 138, 138), PKT_PAYLOAD_NETBIOS);
-    assert_int_equal(pkt_classify((const uint8_t *)"banner", 6, 6, 62286, 1),
-                     PKT_PAYLOAD_OTHER);
-    assert_int_equal(pkt_classify(NULL, 0, 6, 1, 2), PKT_PAYLOAD_NONE);
-}
-
 int
 main(void)
 {
@@ -281,7 +257,6 @@ main(void)
         cmocka_unit_test(test_pkt_non_first_fragment_skipped),
         cmocka_unit_test(test_pkt_icmp_unreachable_quotes_the_attempt),
         cmocka_unit_test(test_pkt_unsupported_link),
-        cmocka_unit_test(test_pkt_classify_payloads),
     };
     return cmocka_run_group_tests_name("pkt", tests, NULL, NULL);
 }

@@ -1,0 +1,22 @@
+# dissector/: the plugin loaded into the real tshark (never installed: a
+# private HOME per run, as 'nobody' when root), against every sample's truth,
+# over tcpdump's corpus, and fuzzed with corrupted copies of the samples.
+if(TARGET sum AND TSHARK)
+  add_test(NAME dissector_samples
+           COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/dissector/check_plugin.py
+                   $<TARGET_FILE:sum> ${SUMSCOPE_SAMPLES_DIR})
+  set_tests_properties(dissector_samples PROPERTIES LABELS dissector TIMEOUT 600)
+  if(EXISTS ${SUMSCOPE_CORPUS_DIR})
+    add_test(NAME dissector_corpus
+             COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/dissector/check_corpus.py
+                     $<TARGET_FILE:sum> ${SUMSCOPE_CORPUS_DIR})
+    set_tests_properties(dissector_corpus PROPERTIES LABELS "dissector;robustness"
+                         TIMEOUT 1800)
+  endif()
+  add_test(NAME plugin_fuzz
+           COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/robustness/plugin_fuzz.sh $<TARGET_FILE:sum>
+                   ${SUMSCOPE_SAMPLES_DIR} ${CMAKE_CURRENT_BINARY_DIR}/plugin-fuzz 4)
+  set_tests_properties(plugin_fuzz PROPERTIES LABELS "dissector;robustness" TIMEOUT 1800)
+elseif(SUMSCOPE_BUILD_PLUGIN)
+  message(STATUS "tshark not found: the plugin's tests are not run")
+endif()

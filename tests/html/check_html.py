@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+"""The HTML report, checked in headless Chromium against the samples' truth:
+the DOM (--dump-dom) has a lane for every allocation's port on its host, an
+overflow marker for every overflow allocation, a conflict marker for every
+conflict, a blocked bar for every PORT_BLOCKED finding and a refused bar for
+every PORT_REFUSED one; the screenshot is not blank; the file is well-formed
+(XML parser), has no HTML error but libxml2's unknown SVG tags, no script and
+no external URL. With --stress, also a report of 20 targets and hundreds of
+connections, made by html_stress, whose lane labels must not collide.
+
+usage: check_html.py SUMSCOPE SAMPLES_DIR WORK_DIR [--stress HTML_STRESS]
+                     [--screenshot-demo PNG]
+"""
+import glob
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import zlib
+from html.parser import HTMLParser
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--hide-scrollbars"]
+
+
+def chromium(*args):
+    prof = tempfile.mkdtemp(prefix="sumscope-chromium.")
+    try:
+        return subprocess.run([CHROMIUM, *FLAGS, "--user-data-dir=" + prof, *args],
+                              capture_output=True, text=True, errors="replace", timeout=120)
+    finally:
+        shutil.rmtree(prof, ignore_errors=True)
+
+
+class Dom(HTMLParser):
+    """Collects the elements with a class, with their attributes."""
+
+    def __init__(self):
+        super().__init__()
+        self.els = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        a["_tag"] = tag
+        a["_classes"] = set((a.get("class") or "").split())
+        self.els.append(a)
+
+    def find(self, cls, **attrs):
+        return [e for e in self.els if cls in e["_classes"] and
+                all(e.get(k.replace("_", "-")) == v for k, v in attrs.items())]
+
+
+def png_colours(path):
+    """Distinct colours in a PNG (8-bit RGB/RGBA, non-interlaced), sampled."""
+    data = open(path, "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, idat, w = 8, b"", 0
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        if kind == b"IHDR":
+            w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + n
+    bpp = {2: 3, 6: 4}[ctype]
+    raw = zlib.decompress(idat)
+    stride = w * bpp + 1
+    colours, prev = set(), bytearray(w * bpp)
+    for y in range(h):
+        f, line = raw[y * stride], bytearray(raw[y * stride + 1:(y + 1) * stride])
+        for i in range(len(line)):
+            a = line[i - bpp] if i >= bpp else 0
+            b = prev[i]
+            c = prev[i - bpp] if i >= bpp else 0
+            if f == 1:
+                line[i] = (line[i] + a) & 255
+            elif f == 2:
+                line[i] = (line[i] + b) & 255
+            elif f == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        if y % 7 == 0:
+            for x in range(0, w, 5):
+                colours.add(bytes(line[x * bpp:x * bpp + 3]))
+        prev = line
+    return len(colours)
+
+
+def static_checks(path):
+    errs = []
+    text = open(path, encoding="utf-8").read()
+    if re.search(r"<script", text, re.I):
+        errs.append("contains a script")
+    for m in re.finditer(r"""(?:src|href)\s*=\s*["']([^"']*)""", text, re.I):
+        errs.append("external reference: %s" % m.group(1))
+    if re.search(r"url\(", text):
+        errs.append("CSS url() reference")
+    if re.search(r"https?://", text):
+        errs.append("a URL in the document")
+    p = subprocess.run(["xmllint", "--noout", path], capture_output=True, text=True)
+    if p.returncode != 0:
+        errs.append("not well-formed: %s" % p.stderr[:300])
+    p = subprocess.run(["xmllint", "--html", "--noout", path], capture_output=True, text=True)
+    other = [l for l in p.stderr.splitlines() if "error" in l and
+             not re.search(r"Tag (svg|g|rect|line|text|path|title) invalid", l)]
+    if other:
+        errs.append("HTML errors: %s" % other[:3])
+    return errs
+
+
+def render(html, png):
+    url = "file://" + os.path.abspath(html)
+    p = chromium("--dump-dom", url)
+    dom = Dom()
+    dom.feed(p.stdout)
+    chromium("--screenshot=" + png, "--window-size=1280,1600", url)
+    return dom
+
+
+def check_sample(exe, truth, sdir, work):
+    name = truth["capture"]
+    html = os.path.join(work, name + ".html")
+    png = os.path.join(work, name + ".png")
+    p = subprocess.run([exe, "-q", "--html", html, os.path.join(sdir, name)],
+                       capture_output=True, text=True)
+    if p.returncode not in (0, 1):
+        return ["sumscope exit %d: %s" % (p.returncode, p.stderr)]
+    errs = static_checks(html)
+    dom = render(html, png)
+    if not dom.els:
+        return errs + ["chromium rendered nothing"]
+    for a in truth["allocations"]:
+        if not dom.find("lane", data_host=a["host"], data_port=str(a["port"]),
+                        data_family=a["family"]):
+            errs.append("no lane for %s %s:%d" % (a["family"], a["host"], a["port"]))
+        if a["cause"] in ("overflow", "conflict"):
+            if not dom.find("marker-" + a["cause"], data_port=str(a["port"])):
+                errs.append("no %s marker on %d" % (a["cause"], a["port"]))
+    for f in truth["findings"]:
+        want = {"PORT_BLOCKED": "outcome-blocked", "PORT_REFUSED": "outcome-refused"}.get(
+            f["code"])
+        if want and not dom.find(want, data_host=f["host"], data_port=str(f["port"])):
+            errs.append("no %s bar for %s %s:%d" % (want, f["code"], f["host"], f["port"]))
+    if not truth["sum_hosts"] and dom.find("bar"):
+        errs.append("bars in a report of a capture with no SUM")
+    if not os.path.exists(png):
+        errs.append("no screenshot")
+    elif png_colours(png) < 8:
+        errs.append("blank screenshot")
+    return errs
+
+
+def check_stress(stress, work):
+    html = os.path.join(work, "stress.html")
+    p = subprocess.run([stress, html], capture_output=True, text=True)
+    if p.returncode != 0:
+        return ["html_stress failed: %s" % p.stderr]
+    errs = static_checks(html)
+    dom = render(html, os.path.join(work, "stress.png"))
+    lanes = dom.find("lane")
+    bars = dom.find("bar")
+    labels = [e for e in dom.els if "lane-label" in e["_classes"]]
+    ys = [float(e["y"]) for e in labels]
+    if len(lanes) < 40 or len(bars) < 300:
+        errs.append("stress: %d lanes, %d bars" % (len(lanes), len(bars)))
+    if len(set(ys)) != len(ys):
+        errs.append("stress: lane labels collide")
+    if any(b - a < 11 for a, b in zip(sorted(ys), sorted(ys)[1:])):
+        errs.append("stress: lane labels closer than a line of text")
+    return errs
+
+
+def main():
+    exe, sdir, work = sys.argv[1:4]
+    os.makedirs(work, exist_ok=True)
+    if CHROMIUM is None:
+        print("FAIL chromium not installed")
+        return 1
+    passed = failed = 0
+    for t in sorted(glob.glob(os.path.join(sdir, "*.truth.json"))):
+        truth = json.load(open(t))
+        errs = check_sample(exe, truth, sdir, work)
+        print(("FAIL " if errs else "ok   ") + truth["capture"])
+        for e in errs:
+            print("     " + e)
+        failed += bool(errs)
+        passed += not errs
+    if "--stress" in sys.argv:
+        errs = check_stress(sys.argv[sys.argv.index("--stress") + 1], work)
+        print(("FAIL " if errs else "ok   ") + "stress: 20 targets, hundreds of connections")
+        for e in errs:
+            print("     " + e)
+        failed += bool(errs)
+        passed += not errs
+    if "--screenshot-demo" in sys.argv:
+        dst = sys.argv[sys.argv.index("--screenshot-demo") + 1]
+        shutil.copy(os.path.join(work, "demo.pcapng.png"), dst)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

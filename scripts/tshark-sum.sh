@@ -8,7 +8,7 @@ set -euo pipefail
 plugin=${1:?usage: tshark-sum.sh PLUGIN_SO [tshark args...]}
 shift
 [ -r "$plugin" ] || { echo "tshark-sum.sh: $plugin: cannot read the plugin" >&2; exit 2; }
-ver=$(tshark --version | sed -n '1s/.*(Wireshark) \([0-9]*\.[0-9]*\).*/\1/p')
+ver=$(tshark --version 2>/dev/null | sed -n '1s/.*(Wireshark) \([0-9]*\.[0-9]*\).*/\1/p')
 home=$(mktemp -d /tmp/sumscope-tshark.XXXXXX)
 trap 'rm -rf "$home"' EXIT
 mkdir -p "$home/.local/lib/wireshark/plugins/$ver/epan"

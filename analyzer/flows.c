@@ -25,11 +25,7 @@ typedef struct {
     FlowKey key;
     SumConn conn;
     GList link;         /* in the LRU list, data = this flow */
-    guint32 isn;        /* the originator's initial sequence number */
-    gboolean syn_seen;
-    gboolean established;
-    gboolean fin_orig, fin_resp;
-    gboolean rst_orig, rst_resp;
+    SumTcpTrack tcp;    /* the state machine, shared with the plugin (core) */
     gint64 closed_at;   /* 0 while open */
 } Flow;
 
@@ -129,32 +125,10 @@ sum_flows_live(const SumFlows *flows)
     return g_hash_table_size(flows->table);
 }
 
-/* Zeek's conn_state from what was seen. */
-static SumConnState
-final_state(const Flow *fl)
-{
-    if (fl->conn.transport == SUM_TRANSPORT_UDP)
-        return SUM_CONN_UDP;
-    if (!fl->syn_seen)
-        return SUM_CONN_OTH;
-    if (fl->established) {
-        if (fl->rst_orig)
-            return SUM_CONN_RSTO;
-        if (fl->rst_resp)
-            return SUM_CONN_RSTR;
-        return (fl->fin_orig && fl->fin_resp) ? SUM_CONN_SF : SUM_CONN_S1;
-    }
-    if (fl->rst_resp)
-        return SUM_CONN_REJ;
-    if (fl->fin_orig)
-        return SUM_CONN_SH;
-    return SUM_CONN_S0;
-}
-
 static void
 flow_emit_free(SumFlows *f, Flow *fl)
 {
-    fl->conn.state = final_state(fl);
+    fl->conn.state = sum_tcp_state(&fl->tcp, fl->conn.transport);
     f->emit(&fl->conn, f->user);
     g_hash_table_remove(f->table, &fl->key);
     g_queue_unlink(&f->lru, &fl->link);
@@ -240,41 +214,9 @@ from_orig(const Flow *fl, const pkt_info *p)
 static void
 tcp_update(Flow *fl, const pkt_info *p, gboolean orig, SumFrame frame, gint64 t)
 {
-    SumConn *c = &fl->conn;
-    guint8 fl_syn = p->tcp_flags & 0x02, fl_ack = p->tcp_flags & 0x10;
-    if (fl_syn && !fl_ack && orig) {
-        if (!fl->syn_seen) {
-            fl->syn_seen = TRUE;
-            fl->isn = p->seq;
-            c->roles_known = TRUE;
-        }
-        c->syn_count++;
-    } else if (fl_syn && fl_ack && !orig) {
-        if (c->synack_frame == 0)
-            c->synack_frame = frame;
-        fl->established = TRUE;
-    }
-    if (p->tcp_flags & 0x04) {
-        if (c->rst_frame == 0)
-            c->rst_frame = frame;
-        if (orig)
-            fl->rst_orig = TRUE;
-        else
-            fl->rst_resp = TRUE;
-        if (fl->closed_at == 0)
-            fl->closed_at = t;
-    }
-    if (p->tcp_flags & 0x01) {
-        if (orig)
-            fl->fin_orig = TRUE;
-        else
-            fl->fin_resp = TRUE;
-        if (fl->fin_orig && fl->fin_resp && fl->closed_at == 0)
-            fl->closed_at = t;
-    }
-    /* An answer with data and no SYN-ACK seen (a capture that missed it). */
-    if (!orig && p->payload_len > 0 && fl->syn_seen)
-        fl->established = TRUE;
+    if (sum_tcp_track(&fl->tcp, &fl->conn, p->tcp_flags, p->seq, orig, p->payload_len, frame) &&
+        fl->closed_at == 0)
+        fl->closed_at = t;
 }
 
 static void
@@ -341,10 +283,10 @@ sum_flows_packet(SumFlows *f, const pkt_info *p, SumFrame frame, gint64 t, guint
         gboolean same_orig = from_orig(fl, p);
         /* A SYN with another ISN after the old attempt ended, or from the
          * other side: a new connection on the same 4-tuple. */
-        if (!same_orig || (fl->syn_seen && p->seq != fl->isn &&
-                           (fl->closed_at != 0 || !fl->established))) {
-            if (!(same_orig && !fl->established && fl->closed_at == 0 &&
-                  t - fl->conn.t_last < FLOWS_IDLE_US && p->seq == fl->isn)) {
+        if (!same_orig || (fl->tcp.syn_seen && p->seq != fl->tcp.isn &&
+                           (fl->closed_at != 0 || !fl->tcp.established))) {
+            if (!(same_orig && !fl->tcp.established && fl->closed_at == 0 &&
+                  t - fl->conn.t_last < FLOWS_IDLE_US && p->seq == fl->tcp.isn)) {
                 flow_emit_free(f, fl);
                 fl = NULL;
             }

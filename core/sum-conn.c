@@ -93,6 +93,63 @@ sum_addr_from_string(SumAddr *addr, const char *text)
     return TRUE;
 }
 
+gboolean
+sum_tcp_track(SumTcpTrack *t, SumConn *c, guint8 flags, guint32 seq, gboolean from_orig,
+              guint32 payload_len, SumFrame frame)
+{
+    gboolean was_closed = t->rst_orig || t->rst_resp || (t->fin_orig && t->fin_resp);
+    gboolean syn = (flags & SUM_TCP_SYN) != 0, ack = (flags & SUM_TCP_ACK) != 0;
+    if (syn && !ack && from_orig) {
+        if (!t->syn_seen) {
+            t->syn_seen = TRUE;
+            t->isn = seq;
+            c->roles_known = TRUE;
+        }
+        c->syn_count++;
+    } else if (syn && ack && !from_orig) {
+        if (c->synack_frame == 0)
+            c->synack_frame = frame;
+        t->established = TRUE;
+    }
+    if (flags & SUM_TCP_RST) {
+        if (c->rst_frame == 0)
+            c->rst_frame = frame;
+        if (from_orig)
+            t->rst_orig = TRUE;
+        else
+            t->rst_resp = TRUE;
+    }
+    if (flags & SUM_TCP_FIN) {
+        if (from_orig)
+            t->fin_orig = TRUE;
+        else
+            t->fin_resp = TRUE;
+    }
+    /* Data back after the SYN: a capture that missed the SYN-ACK. */
+    if (!from_orig && payload_len > 0 && t->syn_seen)
+        t->established = TRUE;
+    return !was_closed && (t->rst_orig || t->rst_resp || (t->fin_orig && t->fin_resp));
+}
+
+SumConnState
+sum_tcp_state(const SumTcpTrack *t, SumTransport transport)
+{
+    if (transport == SUM_TRANSPORT_UDP)
+        return SUM_CONN_UDP;
+    if (!t->syn_seen)
+        return SUM_CONN_OTH;
+    if (t->established) {
+        if (t->rst_orig)
+            return SUM_CONN_RSTO;
+        if (t->rst_resp)
+            return SUM_CONN_RSTR;
+        return (t->fin_orig && t->fin_resp) ? SUM_CONN_SF : SUM_CONN_S1;
+    }
+    if (t->rst_resp)
+        return SUM_CONN_REJ;
+    return t->fin_orig ? SUM_CONN_SH : SUM_CONN_S0;
+}
+
 static const char *const state_names[SUM_CONN_STATE_COUNT] = {
     "S0", "REJ", "S1", "SF", "RSTO", "RSTR", "SH", "OTH", "UDP",
 };

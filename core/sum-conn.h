@@ -76,6 +76,30 @@ typedef struct {
     guint32 vlan;              /* outermost 802.1Q VLAN id, 0 if none */
 } SumConn;
 
+/* What a front end tracks of one TCP connection to derive its state: the
+ * same state machine for the analyzer and the plugin. */
+typedef struct {
+    guint32 isn;               /* the originator's initial sequence number */
+    gboolean syn_seen;
+    gboolean established;      /* SYN-ACK seen, or data back after the SYN */
+    gboolean fin_orig, fin_resp;
+    gboolean rst_orig, rst_resp;
+} SumTcpTrack;
+
+#define SUM_TCP_FIN 0x01
+#define SUM_TCP_SYN 0x02
+#define SUM_TCP_RST 0x04
+#define SUM_TCP_ACK 0x10
+
+/* One TCP segment of CONN: FLAGS and SEQ from its header, FROM_ORIG its
+ * direction, PAYLOAD_LEN its data on the wire. Updates the SYN count and the
+ * SYN-ACK and RST frames of CONN. Returns TRUE when the segment closes the
+ * connection (a RST, or the second FIN). */
+gboolean sum_tcp_track(SumTcpTrack *track, SumConn *conn, guint8 flags, guint32 seq,
+                       gboolean from_orig, guint32 payload_len, SumFrame frame);
+/* Zeek's conn_state from what was tracked. */
+SumConnState sum_tcp_state(const SumTcpTrack *track, SumTransport transport);
+
 /* Helpers on addresses and connections (pure). */
 void sum_addr_set_v4(SumAddr *addr, const guint8 bytes[4]);
 void sum_addr_set_v6(SumAddr *addr, const guint8 bytes[16]);

@@ -79,20 +79,12 @@ static range_t *pref_firmware_ports;
 static range_t *registered_ports; /* what is on tcp.port now */
 static SumProfile *active_profile; /* the classic plan with the preferences applied */
 
-#define SUM_TCP_FLAG_FIN 0x01
-#define SUM_TCP_FLAG_SYN 0x02
-#define SUM_TCP_FLAG_RST 0x04
-#define SUM_TCP_FLAG_ACK 0x10
 #define SUM_CLASSIFY_BYTES 16 /* first payload bytes looked at */
 
 /* One conversation on SUM-relevant ports. */
 typedef struct {
     SumConn conn;            /* kept up to date on the first pass */
-    guint32 isn;
-    gboolean syn_seen;
-    gboolean established;
-    gboolean fin_orig, fin_resp;
-    gboolean rst_orig, rst_resp;
+    SumTcpTrack tcp;         /* core's state machine, shared with the analyzer */
     gint channel;            /* index in the refined result, -1 if none */
 } sum_conv_t;
 
@@ -218,20 +210,7 @@ sum_cleanup(void)
 static SumConnState
 conv_state(const sum_conv_t *sc)
 {
-    if (sc->conn.transport == SUM_TRANSPORT_UDP)
-        return SUM_CONN_UDP;
-    if (!sc->syn_seen)
-        return SUM_CONN_OTH;
-    if (sc->established) {
-        if (sc->rst_orig)
-            return SUM_CONN_RSTO;
-        if (sc->rst_resp)
-            return SUM_CONN_RSTR;
-        return (sc->fin_orig && sc->fin_resp) ? SUM_CONN_SF : SUM_CONN_S1;
-    }
-    if (sc->rst_resp)
-        return SUM_CONN_REJ;
-    return sc->fin_orig ? SUM_CONN_SH : SUM_CONN_S0;
+    return sum_tcp_state(&sc->tcp, sc->conn.transport);
 }
 
 void
@@ -384,8 +363,8 @@ static sum_conv_t *
 conv_new(conversation_t *conv, const sum_seg_t *seg, packet_info *pinfo)
 {
     sum_conv_t *sc = wmem_new0(wmem_file_scope(), sum_conv_t);
-    gboolean synack = (seg->flags & (SUM_TCP_FLAG_SYN | SUM_TCP_FLAG_ACK)) ==
-                      (SUM_TCP_FLAG_SYN | SUM_TCP_FLAG_ACK);
+    gboolean synack = (seg->flags & (SUM_TCP_SYN | SUM_TCP_ACK)) ==
+                      (SUM_TCP_SYN | SUM_TCP_ACK);
     /* The originator sent the SYN; a SYN-ACK first means the other side. */
     sc->conn.orig = synack ? seg->dst : seg->src;
     sc->conn.resp = synack ? seg->src : seg->dst;
@@ -409,37 +388,8 @@ conv_update(sum_conv_t *sc, const sum_seg_t *seg, packet_info *pinfo)
     c->bytes += pinfo->fd->pkt_len;
     c->last_frame = pinfo->num;
     c->t_last = (gint64)pinfo->abs_ts.secs * G_USEC_PER_SEC + pinfo->abs_ts.nsecs / 1000;
-    if (seg->transport == SUM_TRANSPORT_TCP) {
-        guint8 f = seg->flags;
-        if ((f & SUM_TCP_FLAG_SYN) && !(f & SUM_TCP_FLAG_ACK) && orig) {
-            if (!sc->syn_seen) {
-                sc->syn_seen = TRUE;
-                sc->isn = seg->seq;
-                c->roles_known = TRUE;
-            }
-            c->syn_count++;
-        } else if ((f & SUM_TCP_FLAG_SYN) && (f & SUM_TCP_FLAG_ACK) && !orig) {
-            if (c->synack_frame == 0)
-                c->synack_frame = pinfo->num;
-            sc->established = TRUE;
-        }
-        if (f & SUM_TCP_FLAG_RST) {
-            if (c->rst_frame == 0)
-                c->rst_frame = pinfo->num;
-            if (orig)
-                sc->rst_orig = TRUE;
-            else
-                sc->rst_resp = TRUE;
-        }
-        if (f & SUM_TCP_FLAG_FIN) {
-            if (orig)
-                sc->fin_orig = TRUE;
-            else
-                sc->fin_resp = TRUE;
-        }
-        if (!orig && seg->payload_len > 0 && sc->syn_seen)
-            sc->established = TRUE;
-    }
+    if (seg->transport == SUM_TRANSPORT_TCP)
+        sum_tcp_track(&sc->tcp, c, seg->flags, seg->seq, orig, seg->payload_len, pinfo->num);
     if (seg->payload_len > 0) {
         SumPayload *slot = orig ? &c->orig_payload : &c->resp_payload;
         if (*slot == SUM_PAYLOAD_NONE) {
@@ -468,8 +418,8 @@ grade_conversation(const sum_conv_t *sc)
         s = &c->resp, t = &c->orig;
     if (s != NULL) {
         SumConfidence conf = SUM_CONFIDENCE_LOW;
-        gboolean failed = (sc->rst_resp && !sc->established) ||
-                          (sc->conn.syn_count > 1 && !sc->established);
+        gboolean failed = (sc->tcp.rst_resp && !sc->tcp.established) ||
+                          (sc->conn.syn_count > 1 && !sc->tcp.established);
         if (sum_conn_is_tls(c))
             conf = SUM_CONFIDENCE_HIGH;
         else if ((failed && mp.documented && cp.offset == 0) ||
@@ -718,8 +668,8 @@ add_experts(packet_info *pinfo, proto_item *ti, const sum_conv_t *sc, const sum_
                                l->peer_alloc->port, l->peer_alloc->base);
     if (c->transport != SUM_TRANSPORT_TCP || l->family == SUM_FAMILY_IPC)
         return;
-    gboolean syn = (seg->flags & (SUM_TCP_FLAG_SYN | SUM_TCP_FLAG_ACK)) == SUM_TCP_FLAG_SYN;
-    gboolean unanswered = c->synack_frame == 0 && !sc->rst_resp && !sc->established;
+    gboolean syn = (seg->flags & (SUM_TCP_SYN | SUM_TCP_ACK)) == SUM_TCP_SYN;
+    gboolean unanswered = c->synack_frame == 0 && !sc->tcp.rst_resp && !sc->tcp.established;
     /* A retransmitted SYN proves the first went unanswered; on a later pass
      * the whole conversation is known. */
     if (syn && orig && unanswered &&
@@ -730,7 +680,7 @@ add_experts(packet_info *pinfo, proto_item *ti, const sum_conv_t *sc, const sum_
                                "drops it)", l->family == SUM_FAMILY_MESSAGE ? "control"
                                                                             : sum_plan_family_name(l->family),
                                c->resp_port);
-    if ((seg->flags & SUM_TCP_FLAG_RST) && !orig && !sc->established &&
+    if ((seg->flags & SUM_TCP_RST) && !orig && !sc->tcp.established &&
         pinfo->num == c->rst_frame)
         expert_add_info_format(pinfo, ti, &ei_sum_refused,
                                "SYN to SUM port %u answered by a reset: refused", c->resp_port);

@@ -81,6 +81,43 @@ test_conn_answered_by_state(void **state)
     assert_string_equal(sum_conn_state_name(SUM_CONN_RSTR), "RSTR");
 }
 
+static void
+test_conn_tcp_track_states(void **state)
+{
+    (void)state;
+    SumTcpTrack t = {0};
+    SumConn c = {0};
+    /* SYN twice (a retransmission), no answer: S0 with two SYNs. */
+    assert_false(sum_tcp_track(&t, &c, SUM_TCP_SYN, 100, TRUE, 0, 1));
+    assert_false(sum_tcp_track(&t, &c, SUM_TCP_SYN, 100, TRUE, 0, 2));
+    assert_int_equal(sum_tcp_state(&t, SUM_TRANSPORT_TCP), SUM_CONN_S0);
+    assert_int_equal(c.syn_count, 2);
+    /* RST from the responder before any SYN-ACK: refused, and closed. */
+    assert_true(sum_tcp_track(&t, &c, SUM_TCP_RST | SUM_TCP_ACK, 0, FALSE, 0, 3));
+    assert_int_equal(sum_tcp_state(&t, SUM_TRANSPORT_TCP), SUM_CONN_REJ);
+    assert_int_equal(c.rst_frame, 3);
+    /* A full connection: SYN, SYN-ACK, FIN both ways. */
+    SumTcpTrack u = {0};
+    SumConn d = {0};
+    sum_tcp_track(&u, &d, SUM_TCP_SYN, 7, TRUE, 0, 1);
+    sum_tcp_track(&u, &d, SUM_TCP_SYN | SUM_TCP_ACK, 9, FALSE, 0, 2);
+    assert_int_equal(sum_tcp_state(&u, SUM_TRANSPORT_TCP), SUM_CONN_S1);
+    assert_false(sum_tcp_track(&u, &d, SUM_TCP_FIN | SUM_TCP_ACK, 8, TRUE, 0, 3));
+    assert_true(sum_tcp_track(&u, &d, SUM_TCP_FIN | SUM_TCP_ACK, 10, FALSE, 0, 4));
+    assert_int_equal(sum_tcp_state(&u, SUM_TRANSPORT_TCP), SUM_CONN_SF);
+    assert_int_equal(d.synack_frame, 2);
+    /* Reset by the originator after establishment. */
+    SumTcpTrack v = u;
+    v.fin_orig = v.fin_resp = FALSE;
+    sum_tcp_track(&v, &d, SUM_TCP_RST, 8, TRUE, 0, 5);
+    assert_int_equal(sum_tcp_state(&v, SUM_TRANSPORT_TCP), SUM_CONN_RSTO);
+    /* No SYN seen: mid-stream. */
+    SumTcpTrack w = {0};
+    sum_tcp_track(&w, &d, SUM_TCP_ACK, 1, TRUE, 10, 1);
+    assert_int_equal(sum_tcp_state(&w, SUM_TRANSPORT_TCP), SUM_CONN_OTH);
+    assert_int_equal(sum_tcp_state(&w, SUM_TRANSPORT_UDP), SUM_CONN_UDP);
+}
+
 int
 main(void)
 {
@@ -88,6 +125,7 @@ main(void)
         cmocka_unit_test(test_conn_classify_payloads),
         cmocka_unit_test(test_conn_addresses_round_trip),
         cmocka_unit_test(test_conn_answered_by_state),
+        cmocka_unit_test(test_conn_tcp_track_states),
     };
     return cmocka_run_group_tests_name("conn", tests, NULL, NULL);
 }

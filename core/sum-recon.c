@@ -19,6 +19,9 @@
 #define SUM_RECON_DEFAULT_MAX_CONNS 500000u
 #define SUM_RECON_MAX_FRAMES 32u /* frames kept as evidence per item */
 #define SUM_RECON_WHY_MAX 2u
+/* A host that only ever failed to reach control ports, on more distinct
+ * targets than any deployment has, is scanning, not deploying. */
+#define SUM_RECON_SCAN_TARGETS 32u
 
 struct _SumRecon {
     const SumProfile *profile; /* NULL: auto */
@@ -47,6 +50,8 @@ typedef struct {
     SumResult *result;
     GArray *conns;             /* SumConn, sorted by first frame */
     GArray *pairs;             /* Pair */
+    GHashTable *pair_index;    /* "s>t" address bytes -> index + 1 in pairs */
+    GHashTable *host_conf;     /* SumAddr bytes of a SUM host -> best pair confidence */
     GArray *hints;
     gint *conn_channel;        /* per conn: channel index or -1 */
 } Work;
@@ -190,15 +195,51 @@ choose_profile(GArray *conns, gchar **reason)
 
 /* --- Pairs -------------------------------------------------------------- */
 
+/* Hash keys: the address family and bytes, so lookups need no allocation. */
+static GBytes *
+addr_key(const SumAddr *a)
+{
+    return g_bytes_new(a, sizeof *a);
+}
+
+static GBytes *
+pair_key(const SumAddr *s, const SumAddr *t)
+{
+    SumAddr both[2] = {*s, *t};
+    return g_bytes_new(both, sizeof both);
+}
+
 static Pair *
 find_pair(Work *w, const SumAddr *s, const SumAddr *t)
 {
+    GBytes *k = pair_key(s, t);
+    guint idx = GPOINTER_TO_UINT(g_hash_table_lookup(w->pair_index, k));
+    g_bytes_unref(k);
+    return idx == 0 ? NULL : &g_array_index(w->pairs, Pair, idx - 1);
+}
+
+static void
+note_host(Work *w, const SumAddr *s, SumConfidence conf)
+{
+    GBytes *k = addr_key(s);
+    SumConfidence old = (SumConfidence)GPOINTER_TO_UINT(g_hash_table_lookup(w->host_conf, k));
+    if (conf > old)
+        g_hash_table_replace(w->host_conf, g_bytes_ref(k), GUINT_TO_POINTER(conf));
+    g_bytes_unref(k);
+}
+
+/* After pairs were re-graded or re-ordered. */
+static void
+reindex_pairs(Work *w)
+{
+    g_hash_table_remove_all(w->pair_index);
+    g_hash_table_remove_all(w->host_conf);
     for (guint i = 0; i < w->pairs->len; i++) {
-        Pair *p = &g_array_index(w->pairs, Pair, i);
-        if (sum_addr_equal(&p->sum_host, s) && sum_addr_equal(&p->target, t))
-            return p;
+        const Pair *p = &g_array_index(w->pairs, Pair, i);
+        g_hash_table_insert(w->pair_index, pair_key(&p->sum_host, &p->target),
+                            GUINT_TO_POINTER(i + 1));
+        note_host(w, &p->sum_host, p->confidence);
     }
-    return NULL;
 }
 
 static Pair *
@@ -212,10 +253,12 @@ note_pair(Work *w, const SumAddr *s, const SumAddr *t, SumConfidence conf, const
         np.first_frame = c->first_frame;
         np.t_first = c->t_first;
         g_array_append_val(w->pairs, np);
+        g_hash_table_insert(w->pair_index, pair_key(s, t), GUINT_TO_POINTER(w->pairs->len));
         p = &g_array_index(w->pairs, Pair, w->pairs->len - 1);
     }
     if (conf > p->confidence)
         p->confidence = conf;
+    note_host(w, s, p->confidence);
     if (c->first_frame < p->first_frame) {
         p->first_frame = c->first_frame;
         p->t_first = c->t_first;
@@ -238,12 +281,10 @@ is_sum_host(const Work *w, const SumAddr *a, SumConfidence min)
 {
     if (is_hinted(w, a))
         return TRUE;
-    for (guint i = 0; i < w->pairs->len; i++) {
-        const Pair *p = &g_array_index(w->pairs, Pair, i);
-        if (p->confidence >= min && sum_addr_equal(&p->sum_host, a))
-            return TRUE;
-    }
-    return FALSE;
+    GBytes *k = addr_key(a);
+    SumConfidence c = (SumConfidence)GPOINTER_TO_UINT(g_hash_table_lookup(w->host_conf, k));
+    g_bytes_unref(k);
+    return c >= min;
 }
 
 static gboolean
@@ -317,6 +358,43 @@ grade_message_control(const Work *w, const SumConn *c, const SumAddr *sum_host,
     return SUM_CONFIDENCE_LOW;
 }
 
+/* A "SUM host" whose every attempt failed, towards more distinct targets
+ * than a deployment has, is a scanner: its pairs are port matches only. */
+static void
+demote_scanners(Work *w)
+{
+    GHashTable *failed = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+                                               (GDestroyNotify)g_bytes_unref, NULL);
+    GHashTable *tls = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+                                            (GDestroyNotify)g_bytes_unref, NULL);
+    for (guint i = 0; i < w->pairs->len; i++) {
+        const Pair *p = &g_array_index(w->pairs, Pair, i);
+        GBytes *k = addr_key(&p->sum_host);
+        if (p->tls_seen) {
+            g_hash_table_replace(tls, k, GUINT_TO_POINTER(1));
+        } else {
+            guint n = GPOINTER_TO_UINT(g_hash_table_lookup(failed, k));
+            g_hash_table_replace(failed, k, GUINT_TO_POINTER(n + 1));
+        }
+    }
+    gboolean changed = FALSE;
+    for (guint i = 0; i < w->pairs->len; i++) {
+        Pair *p = &g_array_index(w->pairs, Pair, i);
+        GBytes *k = addr_key(&p->sum_host);
+        if (!g_hash_table_contains(tls, k) && !is_hinted(w, &p->sum_host) &&
+            GPOINTER_TO_UINT(g_hash_table_lookup(failed, k)) > SUM_RECON_SCAN_TARGETS &&
+            p->confidence > SUM_CONFIDENCE_LOW) {
+            p->confidence = SUM_CONFIDENCE_LOW;
+            changed = TRUE;
+        }
+        g_bytes_unref(k);
+    }
+    if (changed)
+        reindex_pairs(w);
+    g_hash_table_destroy(failed);
+    g_hash_table_destroy(tls);
+}
+
 static void
 find_pairs(Work *w)
 {
@@ -333,6 +411,7 @@ find_pairs(Work *w)
         if (sum_conn_is_tls(c))
             pair->tls_seen = TRUE;
     }
+    demote_scanners(w);
     /* A weak pair of a host that is a SUM host elsewhere is part of its
      * sequence (an overflow attempt that was blocked, say). */
     for (guint i = 0; i < w->pairs->len; i++) {
@@ -525,6 +604,7 @@ static void
 build_hosts(Work *w)
 {
     g_array_sort(w->pairs, pair_cmp);
+    reindex_pairs(w);
     guint session = 0;
     for (guint i = 0; i < w->pairs->len; i++) {
         Pair *p = &g_array_index(w->pairs, Pair, i);
@@ -1223,6 +1303,10 @@ sum_recon_finish(SumRecon *recon)
     }
     r->conns_kept = w.conns->len;
     w.pairs = g_array_new(FALSE, TRUE, sizeof(Pair));
+    w.pair_index = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+                                         (GDestroyNotify)g_bytes_unref, NULL);
+    w.host_conf = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+                                        (GDestroyNotify)g_bytes_unref, NULL);
     w.conn_channel = g_new(gint, MAX(w.conns->len, 1u));
 
     find_pairs(&w);
@@ -1243,6 +1327,8 @@ sum_recon_finish(SumRecon *recon)
     g_ptr_array_sort(r->findings, finding_cmp);
 
     g_free(w.conn_channel);
+    g_hash_table_destroy(w.pair_index);
+    g_hash_table_destroy(w.host_conf);
     g_array_free(w.pairs, TRUE);
     g_array_free(w.conns, TRUE);
     return r;

@@ -487,6 +487,25 @@ test_recon_auto_profile_picks_classic(void **state)
 }
 
 static void
+test_recon_scanner_is_not_a_sum_host(void **state)
+{
+    Ctx *c = *state;
+    char t[32];
+    /* One host probes 62286 on 40 addresses from 60001, nothing answers. */
+    for (int i = 0; i < 40; i++) {
+        g_snprintf(t, sizeof t, "10.9.%d.1", i);
+        add(c, "10.9.9.9", 60001, t, 62286, SUM_CONN_S0, SUM_PAYLOAD_NONE, i, i + 1);
+    }
+    /* A real blocked deployment beside it is still told. */
+    add(c, SUMH, 60000, T1, 62286, SUM_CONN_S0, SUM_PAYLOAD_NONE, 0, 3);
+    const SumResult *r = finish(c);
+    assert_int_equal(r->hosts->len, 2);
+    assert_int_equal(r->findings->len, 1);
+    assert_true(finding(r, SUM_FINDING_PORT_BLOCKED, T1, 62286));
+    assert_null(alloc(r, "10.9.9.9", SUM_FAMILY_MESSAGE, 60001));
+}
+
+static void
 test_recon_cap_keeps_strong_connections(void **state)
 {
     Ctx *c = *state;
@@ -527,6 +546,7 @@ main(void)
         T(test_recon_ipc_on_loopback),
         T(test_recon_auto_profile_picks_7x),
         T(test_recon_auto_profile_picks_classic),
+        T(test_recon_scanner_is_not_a_sum_host),
         T(test_recon_cap_keeps_strong_connections),
     };
     return cmocka_run_group_tests_name("recon", tests, NULL, NULL);

@@ -777,6 +777,7 @@ dissect_sum_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     ti_tap->session = l.session;
     ti_tap->first_frame = pinfo->num == sc->conn.first_frame;
     ti_tap->overflow = l.have_pos && l.pos.overflow;
+    ti_tap->holder = l.holder.family != 0 ? addr_text(&l.holder) : "?";
     tap_queue_packet(sum_tap, pinfo, ti_tap);
     return tvb_captured_length(tvb);
 }

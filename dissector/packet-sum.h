@@ -14,6 +14,7 @@ typedef struct {
     guint session;
     gboolean first_frame;      /* the connection's first frame */
     gboolean overflow;
+    const char *holder;        /* the port's holder, packet scope */
 } sum_tap_info_t;
 
 /* Every connection the plugin saw on SUM-relevant ports, for -z sum,alloc:

@@ -53,6 +53,36 @@ tree_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_, con
     return TAP_PACKET_REDRAW;
 }
 
+/* --- the ledger as a tree, for Wireshark's Statistics menu -------------- */
+
+static int st_ledger = -1;
+
+static void
+ledger_init(stats_tree *st)
+{
+    st_ledger = stats_tree_create_node(st, "SUM connections by port holder, port and cause", 0,
+                                       STAT_DT_INT, TRUE);
+}
+
+/* The GUI computes statistics on a later pass, when the causes come from
+ * core's reconstruction; a one-pass tshark gives "unknown" where -2 would
+ * know. */
+static tap_packet_status
+ledger_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_, const void *p,
+              tap_flags_t flags _U_)
+{
+    const sum_tap_info_t *t = (const sum_tap_info_t *)p;
+    if (!t->first_frame || t->confidence < SUM_CONFIDENCE_MEDIUM)
+        return TAP_PACKET_DONT_REDRAW;
+    char item[96];
+    g_snprintf(item, sizeof item, "%s %u: %s", sum_plan_family_name(t->family), t->port,
+               t->cause == SUM_CAUSE_UNKNOWN ? "unknown (use -2)" : sum_plan_cause_name(t->cause));
+    tick_stat_node(st, "SUM connections by port holder, port and cause", 0, TRUE);
+    int h = tick_stat_node(st, t->holder, st_ledger, TRUE);
+    tick_stat_node(st, item, h, FALSE);
+    return TAP_PACKET_REDRAW;
+}
+
 /* --- -z sum,alloc ---------------------------------------------------------- */
 
 typedef struct {
@@ -149,5 +179,7 @@ sum_register_stats(void)
 {
     stats_tree_register_plugin("sum", "sum", "SUM/Ports and causes", 0, tree_packet,
                                tree_init, NULL);
+    stats_tree_register_plugin("sum", "sum_ledger", "SUM/Allocation ledger", 0, ledger_packet,
+                               ledger_init, NULL);
     register_stat_tap_ui(&alloc_ui, NULL);
 }

@@ -56,6 +56,17 @@ add_time(JsonBuilder *b, const char *name, gint64 us)
         g_date_time_unref(dt);
 }
 
+/* Seconds since the epoch, with microseconds: for tools that want numbers. */
+static void
+add_epoch(JsonBuilder *b, const char *name, gint64 us, gboolean known)
+{
+    json_builder_set_member_name(b, name);
+    if (known)
+        json_builder_add_double_value(b, (double)us / G_USEC_PER_SEC);
+    else
+        json_builder_add_null_value(b);
+}
+
 static void
 add_frames(JsonBuilder *b, const char *name, const GArray *frames)
 {
@@ -80,6 +91,8 @@ build_capture(JsonBuilder *b, const SumCaptureSummary *c)
     add_int(b, "bytes", (gint64)c->bytes);
     add_time(b, "first", c->t_first);
     add_time(b, "last", c->t_last);
+    add_epoch(b, "first_epoch", c->t_first, c->packets > 0);
+    add_epoch(b, "last_epoch", c->t_last, c->packets > 0);
     json_builder_set_member_name(b, "duration");
     json_builder_add_double_value(b, c->packets > 0 ? (c->t_last - c->t_first) / 1e6 : 0.0);
     json_builder_set_member_name(b, "link_types");

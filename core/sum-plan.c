@@ -308,6 +308,47 @@ sum_plan_candidates(const SumProfile *profile, SumTransport transport, guint16 p
     return n;
 }
 
+gboolean
+sum_plan_conn_relevant(const SumProfile *profile, SumTransport transport, guint16 orig_port,
+                       guint16 resp_port)
+{
+    SumPortPos pos[SUM_PLAN_MAX_CANDIDATES];
+    if (sum_plan_is_sum_port(profile, transport, resp_port))
+        return TRUE;
+    gsize n = sum_plan_candidates(profile, transport, orig_port, pos, G_N_ELEMENTS(pos));
+    for (gsize i = 0; i < n; i++) {
+        if (!pos[i].rule->holder_is_client)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static gboolean
+all_strict(const SumProfile *profile, SumTransport transport, guint16 port,
+           gboolean listeners_only)
+{
+    SumPortPos pos[SUM_PLAN_MAX_CANDIDATES];
+    gsize n = sum_plan_candidates(profile, transport, port, pos, G_N_ELEMENTS(pos));
+    for (gsize i = 0; i < n; i++) {
+        const SumPortRule *r = pos[i].rule;
+        if (listeners_only && r->holder_is_client)
+            continue;
+        /* Firmware's base, 80, counts only between known hosts too. */
+        if (!r->strict_peers && !(r->family == SUM_FAMILY_FIRMWARE && pos[i].offset == 0))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
+sum_plan_conn_strict_only(const SumProfile *profile, SumTransport transport, guint16 orig_port,
+                          guint16 resp_port)
+{
+    return sum_plan_conn_relevant(profile, transport, orig_port, resp_port) &&
+           all_strict(profile, transport, resp_port, FALSE) &&
+           all_strict(profile, transport, orig_port, TRUE);
+}
+
 const SumPortRule *
 sum_plan_rule(const SumProfile *profile, SumFamily family, SumTransport transport)
 {

@@ -168,6 +168,17 @@ const SumPortRule *sum_plan_rule(const SumProfile *profile, SumFamily family,
                                  SumTransport transport);
 gboolean sum_plan_is_sum_port(const SumProfile *profile, SumTransport transport,
                               guint16 port);
+/* Whether a connection ORIG_PORT -> RESP_PORT can tell anything about SUM:
+ * its responder is on a port of the plan, or its originator holds a listener
+ * port of the plan (a capture that began mid-connection). A client port that
+ * merely falls in the message range (6000x -> 443) cannot. */
+gboolean sum_plan_conn_relevant(const SumProfile *profile, SumTransport transport,
+                                guint16 orig_port, guint16 resp_port);
+/* The same, TRUE only through a port that counts between known SUM hosts
+ * and targets only (80, 443, SMB, SSH ...): everyday traffic on those ports
+ * is kept on a tighter budget. */
+gboolean sum_plan_conn_strict_only(const SumProfile *profile, SumTransport transport,
+                                   guint16 orig_port, guint16 resp_port);
 /* The nth port of a rule's sequence, 0 past its scan_end. */
 guint16 sum_plan_port_at(const SumPortRule *rule, guint16 offset);
 

@@ -16,7 +16,11 @@
 
 #include <string.h>
 
-#define SUM_RECON_DEFAULT_MAX_CONNS 500000u
+#define SUM_RECON_DEFAULT_MAX_CONNS 200000u /* ~40 MiB of SumConn */
+/* Connections on ports that count only between known SUM hosts and targets
+ * (80, 443, SMB, SSH: everyday traffic) get a budget of their own, so a busy
+ * network's HTTPS cannot fill the memory the SUM story needs. */
+#define SUM_RECON_MAX_STRICT_CONNS 50000u
 #define SUM_RECON_MAX_FRAMES 32u /* frames kept as evidence per item */
 #define SUM_RECON_WHY_MAX 2u
 /* A host that only ever failed to reach control ports, on more distinct
@@ -28,6 +32,7 @@ struct _SumRecon {
     GArray *conns;             /* SumConn, the candidates */
     GArray *hints;             /* SumAddr */
     guint max_conns;
+    guint strict_kept;
     guint64 seen;
     guint64 dropped;
 };
@@ -52,6 +57,12 @@ typedef struct {
     GArray *pairs;             /* Pair */
     GHashTable *pair_index;    /* "s>t" address bytes -> index + 1 in pairs */
     GHashTable *host_conf;     /* SumAddr bytes of a SUM host -> best pair confidence */
+    /* Indexes built once channels are known, so that verdicts on a capture
+     * with many connections stay linear. */
+    GHashTable *foreign;       /* host:port -> first non-SUM conn (index + 1) there */
+    GHashTable *probes;        /* host:port -> first search-step channel there */
+    GHashTable *by_port;       /* holder:family:port -> GPtrArray of its channels */
+    GHashTable *answered;      /* orig>resp:port -> last answered first frame */
     GArray *hints;
     gint *conn_channel;        /* per conn: channel index or -1 */
 } Work;
@@ -100,12 +111,27 @@ sum_recon_set_max_conns(SumRecon *recon, guint max)
 }
 
 static gboolean
-port_in_any_profile(const SumProfile *profile, SumTransport t, guint16 port)
+strict_only_in_every_profile(const SumProfile *profile, const SumConn *c)
 {
     if (profile != NULL)
-        return sum_plan_is_sum_port(profile, t, port);
+        return sum_plan_conn_strict_only(profile, c->transport, c->orig_port, c->resp_port);
     for (int g = 0; g < SUM_GENERATION_COUNT; g++) {
-        if (sum_plan_is_sum_port(sum_plan_profile((SumGeneration)g), t, port))
+        const SumProfile *p = sum_plan_profile((SumGeneration)g);
+        if (sum_plan_conn_relevant(p, c->transport, c->orig_port, c->resp_port) &&
+            !sum_plan_conn_strict_only(p, c->transport, c->orig_port, c->resp_port))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+relevant_in_any_profile(const SumProfile *profile, const SumConn *c)
+{
+    if (profile != NULL)
+        return sum_plan_conn_relevant(profile, c->transport, c->orig_port, c->resp_port);
+    for (int g = 0; g < SUM_GENERATION_COUNT; g++) {
+        if (sum_plan_conn_relevant(sum_plan_profile((SumGeneration)g), c->transport,
+                                   c->orig_port, c->resp_port))
             return TRUE;
     }
     return FALSE;
@@ -125,9 +151,15 @@ sum_recon_add(SumRecon *recon, const SumConn *conn)
 {
     g_return_if_fail(recon != NULL && conn != NULL);
     recon->seen++;
-    if (!port_in_any_profile(recon->profile, conn->transport, conn->resp_port) &&
-        !port_in_any_profile(recon->profile, conn->transport, conn->orig_port))
+    if (!relevant_in_any_profile(recon->profile, conn))
         return;
+    if (strict_only_in_every_profile(recon->profile, conn)) {
+        if (recon->strict_kept >= MIN(SUM_RECON_MAX_STRICT_CONNS, recon->max_conns)) {
+            recon->dropped++;
+            return;
+        }
+        recon->strict_kept++;
+    }
     /* Past the cap only strong connections are kept, up to twice the cap:
      * a SYN flood towards SUM ports must not push the real story out. */
     if (recon->conns->len >= recon->max_conns &&
@@ -207,6 +239,35 @@ pair_key(const SumAddr *s, const SumAddr *t)
 {
     SumAddr both[2] = {*s, *t};
     return g_bytes_new(both, sizeof both);
+}
+
+typedef struct {
+    SumAddr a;
+    SumAddr b;
+    guint16 port;
+    guint8 family;
+} IndexKey; /* 37 bytes: no padding to hash */
+
+static GBytes *
+index_key(const SumAddr *a, const SumAddr *b, guint16 port, guint8 family)
+{
+    IndexKey k;
+    memset(&k, 0, sizeof k);
+    k.a = *a;
+    if (b != NULL)
+        k.b = *b;
+    k.port = port;
+    k.family = family;
+    return g_bytes_new(&k, sizeof k);
+}
+
+static gpointer
+index_get(GHashTable *t, const SumAddr *a, const SumAddr *b, guint16 port, guint8 family)
+{
+    GBytes *k = index_key(a, b, port, family);
+    gpointer v = g_hash_table_lookup(t, k);
+    g_bytes_unref(k);
+    return v;
 }
 
 static Pair *
@@ -670,54 +731,30 @@ channel_active_at(const SumChannel *ch, gint64 t)
 static const SumConn *
 foreign_traffic(const Work *w, const SumAddr *host, guint16 port)
 {
-    for (guint i = 0; i < w->conns->len; i++) {
-        if (w->conn_channel[i] >= 0)
-            continue;
-        const SumConn *c = &g_array_index(w->conns, SumConn, i);
-        if ((sum_addr_equal(&c->resp, host) && c->resp_port == port && sum_conn_answered(c)) ||
-            (sum_addr_equal(&c->orig, host) && c->orig_port == port))
-            return c;
-    }
-    return NULL;
+    guint idx = GPOINTER_TO_UINT(index_get(w->foreign, host, NULL, port, 0));
+    return idx == 0 ? NULL : &g_array_index(w->conns, SumConn, idx - 1);
 }
 
 /* A SUM peer that reached HOST:PORT and found a reset or a non-TLS service. */
 static const SumChannel *
 probe_evidence(const Work *w, const SumAddr *host, guint16 port)
 {
-    GPtrArray *chs = w->result->channels;
-    for (guint i = 0; i < chs->len; i++) {
-        const SumChannel *ch = g_ptr_array_index(chs, i);
-        if (!ch->search_step)
-            continue;
-        if (sum_addr_equal(&ch->conn.resp, host) && ch->conn.resp_port == port)
-            return ch;
-    }
-    return NULL;
+    return index_get(w->probes, host, NULL, port, 0);
 }
 
 /* Whether this host's SUM used PORT for FAMILY at any time in the capture. */
 static gboolean
 sum_ever_used(const Work *w, const SumAddr *host, SumFamily f, guint16 port)
 {
-    GPtrArray *chs = w->result->channels;
-    for (guint i = 0; i < chs->len; i++) {
-        const SumChannel *ch = g_ptr_array_index(chs, i);
-        if (ch->family == f && ch->sum_port == port && sum_addr_equal(&ch->port_holder, host) &&
-            !ch->search_step)
-            return TRUE;
-    }
-    return FALSE;
+    return index_get(w->by_port, host, NULL, port, (guint8)f) != NULL;
 }
 
 static gboolean
 sum_held_at(const Work *w, const SumAddr *host, SumFamily f, guint16 port, gint64 t)
 {
-    GPtrArray *chs = w->result->channels;
-    for (guint i = 0; i < chs->len; i++) {
-        const SumChannel *ch = g_ptr_array_index(chs, i);
-        if (ch->family == f && ch->sum_port == port && sum_addr_equal(&ch->port_holder, host) &&
-            !ch->search_step && channel_active_at(ch, t))
+    const GPtrArray *chs = index_get(w->by_port, host, NULL, port, (guint8)f);
+    for (guint i = 0; chs != NULL && i < chs->len; i++) {
+        if (channel_active_at(g_ptr_array_index(chs, i), t))
             return TRUE;
     }
     return FALSE;
@@ -926,6 +963,78 @@ decide_cause(Work *w, SumAllocation *a)
         a->confidence = SUM_CONFIDENCE_LOW;
 }
 
+static GHashTable *
+bytes_table(GDestroyNotify free_value)
+{
+    return g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref,
+                                 free_value);
+}
+
+static void
+index_put_first(GHashTable *t, GBytes *k, gpointer v)
+{
+    if (g_hash_table_contains(t, k))
+        g_bytes_unref(k);
+    else
+        g_hash_table_insert(t, k, v);
+}
+
+/* Once channels and search steps are known. */
+static void
+build_indexes(Work *w)
+{
+    w->foreign = bytes_table(NULL);
+    w->probes = bytes_table(NULL);
+    w->by_port = bytes_table((GDestroyNotify)g_ptr_array_unref);
+    w->answered = bytes_table(g_free);
+    for (guint i = 0; i < w->conns->len; i++) {
+        if (w->conn_channel[i] >= 0)
+            continue;
+        const SumConn *c = &g_array_index(w->conns, SumConn, i);
+        if (sum_conn_answered(c))
+            index_put_first(w->foreign, index_key(&c->resp, NULL, c->resp_port, 0),
+                            GUINT_TO_POINTER(i + 1));
+        index_put_first(w->foreign, index_key(&c->orig, NULL, c->orig_port, 0),
+                        GUINT_TO_POINTER(i + 1));
+    }
+    GPtrArray *chs = w->result->channels;
+    for (guint i = 0; i < chs->len; i++) {
+        SumChannel *ch = g_ptr_array_index(chs, i);
+        if (ch->search_step)
+            index_put_first(w->probes, index_key(&ch->conn.resp, NULL, ch->conn.resp_port, 0),
+                            ch);
+        else {
+            GBytes *k = index_key(&ch->port_holder, NULL, ch->sum_port, (guint8)ch->family);
+            GPtrArray *list = g_hash_table_lookup(w->by_port, k);
+            if (list == NULL) {
+                list = g_ptr_array_new();
+                g_hash_table_insert(w->by_port, g_bytes_ref(k), list);
+            }
+            g_ptr_array_add(list, ch);
+            g_bytes_unref(k);
+        }
+        if (sum_conn_answered(&ch->conn)) {
+            GBytes *k = index_key(&ch->conn.orig, &ch->conn.resp, ch->conn.resp_port, 0);
+            SumFrame *last = g_hash_table_lookup(w->answered, k);
+            if (last == NULL) {
+                last = g_new0(SumFrame, 1);
+                g_hash_table_insert(w->answered, g_bytes_ref(k), last);
+            }
+            *last = MAX(*last, ch->conn.first_frame);
+            g_bytes_unref(k);
+        }
+    }
+}
+
+static void
+free_indexes(Work *w)
+{
+    g_clear_pointer(&w->foreign, g_hash_table_destroy);
+    g_clear_pointer(&w->probes, g_hash_table_destroy);
+    g_clear_pointer(&w->by_port, g_hash_table_destroy);
+    g_clear_pointer(&w->answered, g_hash_table_destroy);
+}
+
 static void
 build_allocations(Work *w)
 {
@@ -1096,15 +1205,9 @@ attempt_refused(const SumConn *c)
 static gboolean
 answered_later(const Work *w, const SumChannel *ch)
 {
-    GPtrArray *chs = w->result->channels;
-    for (guint i = 0; i < chs->len; i++) {
-        const SumChannel *o = g_ptr_array_index(chs, i);
-        if (o->conn.first_frame > ch->conn.first_frame && o->conn.resp_port == ch->conn.resp_port &&
-            sum_addr_equal(&o->conn.resp, &ch->conn.resp) &&
-            sum_addr_equal(&o->conn.orig, &ch->conn.orig) && sum_conn_answered(&o->conn))
-            return TRUE;
-    }
-    return FALSE;
+    const SumFrame *last = index_get(w->answered, &ch->conn.orig, &ch->conn.resp,
+                                     ch->conn.resp_port, 0);
+    return last != NULL && *last > ch->conn.first_frame;
 }
 
 static void
@@ -1196,15 +1299,16 @@ conn_cmp(gconstpointer a, gconstpointer b)
     return x->first_frame < y->first_frame ? -1 : x->first_frame > y->first_frame;
 }
 
+static GHashTable *sort_ranks; /* host address -> rank + 1, while sorting */
+
 static guint
 host_rank(const SumResult *r, const SumAddr *a)
 {
-    for (guint i = 0; i < r->hosts->len; i++) {
-        const SumHost *h = g_ptr_array_index(r->hosts, i);
-        if (sum_addr_equal(&h->addr, a))
-            return i;
-    }
-    return G_MAXUINT;
+    (void)r;
+    GBytes *k = g_bytes_new(a, sizeof *a);
+    guint rank = GPOINTER_TO_UINT(g_hash_table_lookup(sort_ranks, k));
+    g_bytes_unref(k);
+    return rank == 0 ? G_MAXUINT : rank - 1;
 }
 
 static const SumResult *sort_result; /* only during g_ptr_array_sort below */
@@ -1297,8 +1401,7 @@ sum_recon_finish(SumRecon *recon)
     w.conns = g_array_new(FALSE, FALSE, sizeof(SumConn));
     for (guint i = 0; i < recon->conns->len; i++) {
         const SumConn *c = &g_array_index(recon->conns, SumConn, i);
-        if (sum_plan_is_sum_port(r->profile, c->transport, c->resp_port) ||
-            sum_plan_is_sum_port(r->profile, c->transport, c->orig_port))
+        if (sum_plan_conn_relevant(r->profile, c->transport, c->orig_port, c->resp_port))
             g_array_append_val(w.conns, *c);
     }
     r->conns_kept = w.conns->len;
@@ -1313,6 +1416,7 @@ sum_recon_finish(SumRecon *recon)
     build_hosts(&w);
     build_channels(&w);
     mark_search_steps(&w);
+    build_indexes(&w);
     build_allocations(&w);
     conflict_findings(&w);
     failure_findings(&w);
@@ -1320,13 +1424,21 @@ sum_recon_finish(SumRecon *recon)
     GPtrArray *before = g_ptr_array_copy(r->allocations, NULL, NULL);
     g_ptr_array_set_free_func(before, NULL); /* a view: the result owns them */
     sort_result = r;
+    sort_ranks = bytes_table(NULL);
+    for (guint i = r->hosts->len; i-- > 0;) {
+        const SumHost *h = g_ptr_array_index(r->hosts, i);
+        g_hash_table_replace(sort_ranks, g_bytes_new(&h->addr, sizeof h->addr),
+                             GUINT_TO_POINTER(i + 1));
+    }
     g_ptr_array_sort(r->allocations, alloc_cmp);
+    g_clear_pointer(&sort_ranks, g_hash_table_destroy);
     sort_result = NULL;
     renumber_allocations(r, before);
     g_ptr_array_unref(before);
     g_ptr_array_sort(r->findings, finding_cmp);
 
     g_free(w.conn_channel);
+    free_indexes(&w);
     g_hash_table_destroy(w.pair_index);
     g_hash_table_destroy(w.host_conf);
     g_array_free(w.pairs, TRUE);

@@ -278,6 +278,22 @@ test_plan_vocabulary_round_trips(void **state)
     assert_int_equal(sum_plan_family_from_name("bogus"), SUM_FAMILY_NONE);
 }
 
+static void
+test_plan_conn_relevant_by_listener_side(void **state)
+{
+    (void)state;
+    const SumProfile *p = classic();
+    assert_true(sum_plan_conn_relevant(p, SUM_TRANSPORT_TCP, 60000, 62286));
+    assert_true(sum_plan_conn_relevant(p, SUM_TRANSPORT_TCP, 45000, 61001));
+    assert_true(sum_plan_conn_relevant(p, SUM_TRANSPORT_TCP, 40000, 60000)); /* a listener there */
+    assert_true(sum_plan_conn_relevant(p, SUM_TRANSPORT_TCP, 62286, 60000));
+    assert_true(sum_plan_conn_relevant(p, SUM_TRANSPORT_TCP, 62286, 40000)); /* mid-stream */
+    /* A client port in the message range towards a web server tells nothing. */
+    assert_false(sum_plan_conn_relevant(p, SUM_TRANSPORT_TCP, 60003, 443));
+    assert_false(sum_plan_conn_relevant(p, SUM_TRANSPORT_TCP, 60003, 8080));
+    assert_false(sum_plan_conn_relevant(p, SUM_TRANSPORT_UDP, 60004, 60001));
+}
+
 int
 main(void)
 {
@@ -298,6 +314,7 @@ main(void)
         cmocka_unit_test(test_plan_later_generations_carry_their_ports),
         cmocka_unit_test(test_plan_override_moves_range),
         cmocka_unit_test(test_plan_vocabulary_round_trips),
+        cmocka_unit_test(test_plan_conn_relevant_by_listener_side),
     };
     return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
 }

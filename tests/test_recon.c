@@ -487,6 +487,24 @@ test_recon_auto_profile_picks_classic(void **state)
 }
 
 static void
+test_recon_everyday_https_has_its_own_budget(void **state)
+{
+    Ctx *c = *state;
+    sum_recon_free(c->r);
+    c->r = sum_recon_new(NULL); /* auto: 443 is a port of SUM 7.x and later */
+    sum_recon_set_max_conns(c->r, 100);
+    for (int i = 0; i < 500; i++)
+        tls(c, "10.8.0.1", (guint16)(40000 + i), "10.8.0.2", 443, i, i + 1);
+    /* The SUM story after the busy HTTPS is still whole. */
+    tls(c, SUMH, 60000, T1, 62286, 600, 605);
+    tls(c, T1, 45000, SUMH, 61001, 601, 602);
+    const SumResult *r = finish(c);
+    assert_true(r->conns_dropped >= 400);
+    assert_non_null(alloc(r, SUMH, SUM_FAMILY_MESSAGE, 60000));
+    assert_non_null(alloc(r, SUMH, SUM_FAMILY_CALLBACK, 61001));
+}
+
+static void
 test_recon_scanner_is_not_a_sum_host(void **state)
 {
     Ctx *c = *state;
@@ -546,6 +564,7 @@ main(void)
         T(test_recon_ipc_on_loopback),
         T(test_recon_auto_profile_picks_7x),
         T(test_recon_auto_profile_picks_classic),
+        T(test_recon_everyday_https_has_its_own_budget),
         T(test_recon_scanner_is_not_a_sum_host),
         T(test_recon_cap_keeps_strong_connections),
     };

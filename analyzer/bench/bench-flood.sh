@@ -21,12 +21,13 @@ s=$(date +%s.%N)
 /usr/bin/time -f '%M' -o "$WORK/flood.rss" "$BUILD/analyzer/sumscope" --json="$WORK/flood.json" \
   "$f" >/dev/null || true
 e=$(date +%s.%N)
-echo "packets: $N   wall: $(awk -v s=$s -v e=$e 'BEGIN{printf "%.1f", e-s}') s"
+echo "packets asked: $N   wall: $(awk -v s=$s -v e=$e 'BEGIN{printf "%.1f", e-s}') s"
 echo "peak RSS: $(cat "$WORK/flood.rss") KiB (bound 262144 KiB)"
 python3 - "$WORK/flood.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 cap = d["capture"]
+print("packets read: %d" % cap["packets"])
 print("evicted/dropped counters:", {k: v for k, v in cap.get("counters", cap).items()
                                     if isinstance(v, int) and ("evict" in k or "drop" in k)})
 msg = sorted((a["host"], a["port"]) for a in d["allocations"] if a["family"] == "message")

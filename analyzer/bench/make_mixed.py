@@ -87,9 +87,17 @@ def sum_deployment(w, host, first_target, n_targets):
 
 
 def mixed(w, total):
+    """Ordinary traffic with ten SUM deployments spread through it: the SUM
+    story is the same size whatever the capture's size, so what grows with
+    the packets is only what sumscope must not keep."""
     rng = random.Random(7)
     deployments = 0
+    every = max(total // 10, 1)
     while w.n < total:
+        if w.n >= deployments * every and deployments < 10:
+            sum_deployment(w, 0x050000 + deployments, 0x060000 + deployments * 16, 4)
+            deployments += 1
+            continue
         r = rng.random()
         c = addr(0x010000 + rng.randrange(4000))
         s = addr(0x020000 + rng.randrange(200))
@@ -102,12 +110,9 @@ def mixed(w, total):
             q = struct.pack("!HHHHHH", rng.randrange(65536), 0x0100, 1, 0, 0, 0) + b"\x03www\0\0\1\0\1"
             w.pkt(ip_udp(c, s, rng.randrange(32768, 61000), 53, q))
             w.pkt(ip_udp(s, c, 53, 40000, q))
-        elif r < 0.999:  # a bulk transfer
+        else:  # a bulk transfer over SSH (a bootstrap port: tracked, then let go)
             cp = rng.randrange(32768, 61000)
             conversation(w, c, s, cp, 22, b"x" * 1200, b"y" * 1200, rounds=20)
-        else:
-            sum_deployment(w, 0x050000 + deployments, 0x060000 + deployments * 16, 4)
-            deployments += 1
 
 
 def flood(w, total):

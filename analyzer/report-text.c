@@ -35,14 +35,44 @@ addr(const SumAddr *a, char *buf)
     return sum_addr_to_string(a, buf, SUM_ADDR_STRLEN);
 }
 
+/* Splits US into whole seconds and microseconds, flooring (times before 1970
+ * come from broken captures, but must still print sanely). */
+static GDateTime *
+utc_of(gint64 us, gint64 *micro)
+{
+    gint64 sec = us / G_USEC_PER_SEC, rem = us % G_USEC_PER_SEC;
+    if (rem < 0) {
+        rem += G_USEC_PER_SEC;
+        sec--;
+    }
+    *micro = rem;
+    return g_date_time_new_from_unix_utc(sec);
+}
+
 static gchar *
 fmt_time(gint64 us)
 {
-    GDateTime *dt = g_date_time_new_from_unix_utc(us / G_USEC_PER_SEC);
+    gint64 micro;
+    GDateTime *dt = utc_of(us, &micro);
     if (dt == NULL)
         return g_strdup("?");
     gchar *s = g_date_time_format(dt, "%Y-%m-%d %H:%M:%S");
-    gchar *r = g_strdup_printf("%s.%06" G_GINT64_FORMAT " UTC", s, us % G_USEC_PER_SEC);
+    gchar *r = g_strdup_printf("%s.%06" G_GINT64_FORMAT " UTC", s, micro);
+    g_free(s);
+    g_date_time_unref(dt);
+    return r;
+}
+
+/* Time of day only, for the ledger's columns (the date is in "Capture"). */
+static gchar *
+fmt_clock(gint64 us)
+{
+    gint64 micro;
+    GDateTime *dt = utc_of(us, &micro);
+    if (dt == NULL)
+        return g_strdup("?");
+    gchar *s = g_date_time_format(dt, "%H:%M:%S");
+    gchar *r = g_strdup_printf("%s.%06" G_GINT64_FORMAT, s, micro);
     g_free(s);
     g_date_time_unref(dt);
     return r;
@@ -132,8 +162,9 @@ ledger(const Out *o, const SumResult *r)
             const SumHost *h = sum_result_host(r, &a->host);
             fprintf(o->out, "  %s%s%s (%s)\n", c(o, C_BOLD), addr(&a->host, b), c(o, C_RESET),
                     h != NULL ? sum_plan_role_name(h->role) : "host");
-            fprintf(o->out, "    %-9s %5s %5s %3s  %-12s %-18s %-9s %s\n", "family", "port",
-                    "base", "off", "cause", "in the way", "evidence", "frames");
+            fprintf(o->out, "    %-9s %5s %5s %3s  %-12s %-14s %-9s %-6s %5s  %-15s  %-15s  %s\n",
+                    "family", "port", "base", "off", "cause", "in the way", "evidence", "conf",
+                    "conns", "first (UTC)", "last (UTC)", "frames");
         }
         prev = a;
         GString *cp = g_string_new(NULL);
@@ -142,12 +173,16 @@ ledger(const Out *o, const SumResult *r)
                                    g_array_index(a->conflicting_ports, guint16, k));
         gchar *fr = frames_text(a->frames, 6);
         gboolean notable = a->cause != SUM_CAUSE_DEFAULT && a->cause != SUM_CAUSE_IPC_RESERVED;
-        fprintf(o->out, "    %-9s %5u %5u %3u  %s%-12s%s %-18s %-9s %s\n",
+        gchar *t0 = fmt_clock(a->t_first), *t1 = fmt_clock(a->t_last);
+        fprintf(o->out, "    %-9s %5u %5u %3u  %s%-12s%s %-14s %-9s %-6s %5u  %-15s  %-15s  %s\n",
                 sum_plan_family_name(a->family), a->port, a->base, a->offset,
                 notable ? c(o, a->cause == SUM_CAUSE_CONCURRENT ? C_CYAN : C_YELLOW) : "",
                 sum_plan_cause_name(a->cause), notable ? c(o, C_RESET) : "",
                 cp->len ? cp->str : "-",
-                a->conflicting_ports->len ? sum_evidence_name(a->conflict_evidence) : "-", fr);
+                a->conflicting_ports->len ? sum_evidence_name(a->conflict_evidence) : "-",
+                sum_plan_confidence_name(a->confidence), a->n_connections, t0, t1, fr);
+        g_free(t0);
+        g_free(t1);
         g_free(fr);
         g_string_free(cp, TRUE);
     }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -83,9 +84,19 @@ out_open(OutFile *o, const char *path, GError **error)
         g_clear_pointer(&o->tmp, g_free);
         return FALSE;
     }
-    fchmod(fd, 0644);
-    o->fp = fdopen(fd, "w");
-    return o->fp != NULL;
+    /* g_mkstemp makes it 0600; give it what a plain fopen would have. */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0 || (o->fp = fdopen(fd, "w")) == NULL) {
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: cannot write: %s",
+                    path, g_strerror(errno));
+        close(fd);
+        g_unlink(o->tmp);
+        g_clear_pointer(&o->tmp, g_free);
+        g_clear_pointer(&o->path, g_free);
+        return FALSE;
+    }
+    return TRUE;
 }
 
 static gboolean
@@ -301,9 +312,13 @@ main(int argc, char **argv)
         status = EXIT_CLEAN;
         for (gchar **f = opt.files; *f != NULL; f++) {
             gchar *one[] = {*f, NULL};
-            if (f != opt.files)
-                printf("\n");
-            printf("== %s\n", *f);
+            /* The text goes to stdout unless the JSON does: no header in JSON. */
+            if (opt.json == NULL || strcmp(opt.json, "-") != 0) {
+                if (f != opt.files)
+                    printf("\n");
+                printf("== %s\n", *f);
+                fflush(stdout);
+            }
             int s = analyse(one, profile, hints);
             status = MAX(status, s);
         }

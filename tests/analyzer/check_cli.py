@@ -103,6 +103,45 @@ check("--json=FILE writes the file and text goes to stdout",
 p = run("--sum-host", "not-an-address", S("msg-base.pcap"))
 check("--sum-host with a bad address: exit 2", p.returncode == 2)
 
+p = run("--each", "--json=-", S("msg-base.pcap"))
+try:
+    d = json.loads(p.stdout)
+except ValueError:
+    d = None
+check("--each --json=- on one file: stdout is only the JSON", d is not None and
+      p.returncode == 0, p.stdout[:200])
+out = os.path.join(work, "junk.html")
+p = run("--html", out, junk)
+check("not a capture with --html: exit 2, no partial HTML left", p.returncode == 2 and
+      not [x for x in os.listdir(work) if x.startswith("junk.html")], p.stderr)
+p = run("--json=" + os.path.join(work, "no-such-dir", "x.json"), S("msg-base.pcap"))
+check("unwritable JSON path: exit 2, one line naming it", p.returncode == 2 and
+      "x.json" in p.stderr and len(p.stderr.strip().splitlines()) == 1, p.stderr)
+p = run("--json=-", S("demo.pcapng"))
+d = json.loads(p.stdout)
+c = d["capture"]
+check("capture times as ISO 8601 and epoch seconds", c["first"].endswith("Z") and
+      abs(c["last_epoch"] - c["first_epoch"] - c["duration"]) < 1e-5)
+rules = [m for m in d["remediation"] if m["finding"] == "PORT_BLOCKED"]
+check("PORT_BLOCKED: an inbound rule on the listener host from the peer",
+      rules and all(m["direction"] == "in" and m["peer"] and
+                    "dir=in" in m["windows"] and "localport=%d" % m["port"] in m["windows"] and
+                    "remoteip=" + m["peer"] in m["windows"] and
+                    "ip saddr %s tcp dport %d" % (m["peer"], m["port"]) in m["nft"]
+                    for m in rules), json.dumps(rules)[:300])
+advice = [m for m in d["remediation"] if m["finding"] == "PORT_CONFLICT"]
+check("PORT_CONFLICT: advice only, no rule", advice and
+      all(m["windows"] is None and m["nft"] is None and m["why"] for m in advice))
+keys = [(m["host"], m["port"], m["direction"], m["peer"], m["transport"])
+        for m in d["remediation"] if m["windows"]]
+check("remediation rules are deduplicated", len(keys) == len(set(keys)))
+p = run("--json=-", S("msg-overflow.pcap"))
+rules = [m for m in json.loads(p.stdout)["remediation"] if m["finding"] == "RANGE_OVERFLOW"]
+check("message overflow: outbound from the SUM host's source port",
+      rules and all(m["direction"] == "out" and "dir=out" in m["windows"] and
+                    "tcp sport %d" % m["port"] in m["nft"] for m in rules),
+      json.dumps(rules)[:300])
+
 failed = sum(1 for _, ok in results if not ok)
 print("%d passed, %d failed" % (len(results) - failed, failed))
 sys.exit(1 if failed else 0)

@@ -246,7 +246,7 @@ main(int argc, char **argv)
         {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt.files, NULL, "CAPTURE..."},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
-    GOptionContext *ctx = g_option_context_new("CAPTURE... - explain HP SUM port traffic");
+    GOptionContext *ctx = g_option_context_new("- explain HP SUM port traffic");
     g_option_context_set_summary(ctx,
         "Reads pcap/pcapng captures (- for standard input) and tells which ports HP Smart\n"
         "Update Manager used, which allocations fell back and why, what ran past the\n"

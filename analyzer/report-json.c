@@ -4,7 +4,7 @@
 
 #include <json-glib/json-glib.h>
 
-#define SUM_JSON_SCHEMA_VERSION 1
+#define SUM_JSON_SCHEMA_VERSION 2 /* 2: evidence.conflict became evidence.kind */
 
 static void
 add_addr(JsonBuilder *b, const char *name, const SumAddr *a)
@@ -204,7 +204,7 @@ build_allocations(JsonBuilder *b, const SumResult *r)
         add_addr(b, "first_peer", &a->first_peer);
         json_builder_set_member_name(b, "evidence");
         json_builder_begin_object(b);
-        add_str(b, "conflict", sum_evidence_name(a->conflict_evidence));
+        add_str(b, "kind", sum_evidence_name(a->conflict_evidence));
         add_int(b, "first_frame", (gint64)a->first_frame);
         add_frames(b, "frames", a->frames);
         add_time(b, "first", a->t_first);

@@ -35,7 +35,15 @@ struct _SumRecon {
     guint strict_kept;
     guint64 seen;
     guint64 dropped;
+    guint8 *port_class;        /* [transport][port]: PORT_* bits, every profile in use */
 };
+
+/* What a port is in the plans in use, precomputed: sum_recon_add runs for
+ * every connection of the capture. */
+#define PORT_SUM 0x01           /* a port of the plan */
+#define PORT_LISTENER 0x02      /* a port some SUM side listens on */
+#define PORT_OPEN_PEERS 0x04    /* counts whoever talks on it (not 80, 443, SMB, SSH) */
+#define PORT_OPEN_LISTENER 0x08 /* both of the above in one rule */
 
 /* A (SUM host, target) pair while it is being graded. */
 typedef struct {
@@ -83,6 +91,28 @@ sum_recon_new(const SumProfile *profile)
     r->conns = g_array_new(FALSE, FALSE, sizeof(SumConn));
     r->hints = g_array_new(FALSE, FALSE, sizeof(SumAddr));
     r->max_conns = SUM_RECON_DEFAULT_MAX_CONNS;
+    r->port_class = g_malloc0(2u * 65536u);
+    for (int g = 0; g < SUM_GENERATION_COUNT; g++) {
+        const SumProfile *p = profile != NULL ? profile : sum_plan_profile((SumGeneration)g);
+        for (gsize i = 0; i < p->n_rules; i++) {
+            const SumPortRule *rule = &p->rules[i];
+            guint8 *cls = r->port_class + (rule->transport == SUM_TRANSPORT_UDP ? 65536u : 0u);
+            for (guint16 k = 0;; k++) {
+                guint16 port = sum_plan_port_at(rule, k);
+                if (port == 0)
+                    break;
+                gboolean open = !rule->strict_peers &&
+                                !(rule->family == SUM_FAMILY_FIRMWARE && k == 0);
+                cls[port] |= PORT_SUM;
+                if (!rule->holder_is_client)
+                    cls[port] |= PORT_LISTENER | (open ? PORT_OPEN_LISTENER : 0);
+                if (open)
+                    cls[port] |= PORT_OPEN_PEERS;
+            }
+        }
+        if (profile != NULL)
+            break;
+    }
     return r;
 }
 
@@ -93,6 +123,7 @@ sum_recon_free(SumRecon *recon)
         return;
     g_array_free(recon->conns, TRUE);
     g_array_free(recon->hints, TRUE);
+    g_free(recon->port_class);
     g_free(recon);
 }
 
@@ -110,33 +141,6 @@ sum_recon_set_max_conns(SumRecon *recon, guint max)
     recon->max_conns = MAX(max, 16u);
 }
 
-static gboolean
-strict_only_in_every_profile(const SumProfile *profile, const SumConn *c)
-{
-    if (profile != NULL)
-        return sum_plan_conn_strict_only(profile, c->transport, c->orig_port, c->resp_port);
-    for (int g = 0; g < SUM_GENERATION_COUNT; g++) {
-        const SumProfile *p = sum_plan_profile((SumGeneration)g);
-        if (sum_plan_conn_relevant(p, c->transport, c->orig_port, c->resp_port) &&
-            !sum_plan_conn_strict_only(p, c->transport, c->orig_port, c->resp_port))
-            return FALSE;
-    }
-    return TRUE;
-}
-
-static gboolean
-relevant_in_any_profile(const SumProfile *profile, const SumConn *c)
-{
-    if (profile != NULL)
-        return sum_plan_conn_relevant(profile, c->transport, c->orig_port, c->resp_port);
-    for (int g = 0; g < SUM_GENERATION_COUNT; g++) {
-        if (sum_plan_conn_relevant(sum_plan_profile((SumGeneration)g), c->transport,
-                                   c->orig_port, c->resp_port))
-            return TRUE;
-    }
-    return FALSE;
-}
-
 /* A connection worth keeping when memory is short: it carried SUM's own
  * protocols, so it is the story rather than a scan. */
 static gboolean
@@ -151,9 +155,14 @@ sum_recon_add(SumRecon *recon, const SumConn *conn)
 {
     g_return_if_fail(recon != NULL && conn != NULL);
     recon->seen++;
-    if (!relevant_in_any_profile(recon->profile, conn))
+    const guint8 *cls = recon->port_class +
+                        (conn->transport == SUM_TRANSPORT_UDP ? 65536u : 0u);
+    guint8 resp = cls[conn->resp_port], orig = cls[conn->orig_port];
+    /* As sum_plan_conn_relevant and sum_plan_conn_strict_only, over every
+     * profile in use. */
+    if (!(resp & PORT_SUM) && !(orig & PORT_LISTENER))
         return;
-    if (strict_only_in_every_profile(recon->profile, conn)) {
+    if (!(resp & PORT_OPEN_PEERS) && !(orig & PORT_OPEN_LISTENER)) {
         if (recon->strict_kept >= MIN(SUM_RECON_MAX_STRICT_CONNS, recon->max_conns)) {
             recon->dropped++;
             return;

@@ -82,6 +82,7 @@ out_open(OutFile *o, const char *path, GError **error)
         g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: cannot write: %s",
                     path, g_strerror(errno));
         g_clear_pointer(&o->tmp, g_free);
+        g_clear_pointer(&o->path, g_free);
         return FALSE;
     }
     /* g_mkstemp makes it 0600; give it what a plain fopen would have. */

@@ -1046,9 +1046,9 @@ def sc_msg_overflow(lab):
     deploy(lab, [t[0] for t in ts], callbacks=False)
 
 
-@scenario("control-moved", "t1's 62286 is held by a non-TLS banner service, t2's by a socket "
-          "that is bound but not listening (reset): both agents moved to 62287, the SUM host "
-          "finds them there")
+@scenario("control-moved", "t1's 62286 is held by a non-TLS banner service: its agent moved to "
+          "62287, where the SUM host finds it; t2's 62286 is only bound (not listening) by "
+          "another program, which does not stop its agent from listening there")
 def sc_control_moved(lab):
     lab.build([("sum", 1, "sum", "linux")] + linux_targets(2))
     lab.capture(host="sum")

@@ -7,7 +7,7 @@
 #include "pkt.h"
 #include "reader.h"
 
-#define PIPELINE_PROGRESS_EVERY 65536u /* frames between progress calls */
+#define PIPELINE_PROGRESS_EVERY 4096u /* frames between progress calls */
 
 struct _SumPipeline {
     SumRecon *recon;

@@ -2,6 +2,8 @@
 #include "sum-conn.h"
 
 #include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
 #include <gio/gio.h>
 
 void
@@ -62,16 +64,11 @@ const char *
 sum_addr_to_string(const SumAddr *addr, char *buf, gsize size)
 {
     g_return_val_if_fail(buf != NULL && size > 0, "");
-    if (addr->family != 4 && addr->family != 6) {
+    /* inet_ntop, not GInetAddress: this runs for labelled frames. */
+    if ((addr->family != 4 && addr->family != 6) ||
+        inet_ntop(addr->family == 6 ? AF_INET6 : AF_INET, addr->bytes, buf,
+                  (socklen_t)size) == NULL)
         g_strlcpy(buf, "?", size);
-        return buf;
-    }
-    GInetAddress *ia = g_inet_address_new_from_bytes(
-        addr->bytes, addr->family == 6 ? G_SOCKET_FAMILY_IPV6 : G_SOCKET_FAMILY_IPV4);
-    gchar *text = g_inet_address_to_string(ia);
-    g_strlcpy(buf, text, size);
-    g_free(text);
-    g_object_unref(ia);
     return buf;
 }
 

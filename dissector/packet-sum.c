@@ -96,8 +96,8 @@ typedef struct {
 
 /* Per-capture state (file scope). */
 static wmem_list_t *convs;        /* sum_conv_t* in order of first frame */
-static wmem_map_t *pairs;         /* "sum-host>target" -> sum_pair_t* */
-static wmem_map_t *sum_hosts;     /* "addr" -> GUINT_TO_POINTER(confidence) */
+static wmem_map_t *pairs;         /* sum_pair_key_t -> sum_pair_t* */
+static wmem_map_t *sum_hosts;     /* SumAddr -> GUINT_TO_POINTER(confidence) */
 static guint next_session;
 static SumResult *refined;        /* core's reconstruction, on later passes */
 static guint refined_convs;       /* how many conversations it saw */
@@ -147,12 +147,36 @@ addr_text(const SumAddr *a)
     return wmem_strdup(wmem_packet_scope(), sum_addr_to_string(a, buf, sizeof buf));
 }
 
-static const char *
-pair_key(wmem_allocator_t *scope, const SumAddr *s, const SumAddr *t)
+/* Pairs and SUM hosts are looked up for every relevant frame: binary keys,
+ * no text formatting. */
+typedef struct {
+    SumAddr s, t;
+} sum_pair_key_t;
+
+static guint
+pair_key_hash(gconstpointer k)
 {
-    char a[SUM_ADDR_STRLEN], b[SUM_ADDR_STRLEN];
-    return wmem_strdup_printf(scope, "%s>%s", sum_addr_to_string(s, a, sizeof a),
-                              sum_addr_to_string(t, b, sizeof b));
+    const sum_pair_key_t *p = (const sum_pair_key_t *)k;
+    return sum_addr_hash(&p->s) * 31u + sum_addr_hash(&p->t);
+}
+
+static gboolean
+pair_key_equal(gconstpointer a, gconstpointer b)
+{
+    const sum_pair_key_t *x = (const sum_pair_key_t *)a, *y = (const sum_pair_key_t *)b;
+    return sum_addr_equal(&x->s, &y->s) && sum_addr_equal(&x->t, &y->t);
+}
+
+static guint
+addr_hash_cb(gconstpointer k)
+{
+    return sum_addr_hash((const SumAddr *)k);
+}
+
+static gboolean
+addr_equal_cb(gconstpointer a, gconstpointer b)
+{
+    return sum_addr_equal((const SumAddr *)a, (const SumAddr *)b);
 }
 
 static guint32
@@ -190,8 +214,8 @@ static void
 sum_init(void)
 {
     convs = wmem_list_new(wmem_file_scope());
-    pairs = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
-    sum_hosts = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
+    pairs = wmem_map_new(wmem_file_scope(), pair_key_hash, pair_key_equal);
+    sum_hosts = wmem_map_new(wmem_file_scope(), addr_hash_cb, addr_equal_cb);
     next_session = 0;
     refined = NULL;
     refined_convs = 0;
@@ -266,22 +290,26 @@ refine(void)
 static void
 note_sum_host(const SumAddr *a, SumConfidence conf)
 {
-    const char *key = addr_text(a);
-    SumConfidence old = (SumConfidence)GPOINTER_TO_UINT(wmem_map_lookup(sum_hosts, key));
+    SumConfidence old = (SumConfidence)GPOINTER_TO_UINT(wmem_map_lookup(sum_hosts, a));
     if (conf > old)
-        wmem_map_insert(sum_hosts, wmem_strdup(wmem_file_scope(), key), GUINT_TO_POINTER(conf));
+        wmem_map_insert(sum_hosts, wmem_memdup(wmem_file_scope(), a, sizeof *a),
+                        GUINT_TO_POINTER(conf));
 }
 
 static SumConfidence
 sum_host_confidence(const SumAddr *a)
 {
-    return (SumConfidence)GPOINTER_TO_UINT(wmem_map_lookup(sum_hosts, addr_text(a)));
+    return (SumConfidence)GPOINTER_TO_UINT(wmem_map_lookup(sum_hosts, a));
 }
 
 static sum_pair_t *
 get_pair(const SumAddr *s, const SumAddr *t)
 {
-    return (sum_pair_t *)wmem_map_lookup(pairs, pair_key(wmem_packet_scope(), s, t));
+    sum_pair_key_t k;
+    memset(&k, 0, sizeof k);
+    k.s = *s;
+    k.t = *t;
+    return (sum_pair_t *)wmem_map_lookup(pairs, &k);
 }
 
 static sum_pair_t *
@@ -290,7 +318,10 @@ grade_pair(const SumAddr *s, const SumAddr *t, SumConfidence conf)
     sum_pair_t *p = get_pair(s, t);
     if (p == NULL) {
         p = wmem_new0(wmem_file_scope(), sum_pair_t);
-        wmem_map_insert(pairs, pair_key(wmem_file_scope(), s, t), p);
+        sum_pair_key_t *k = wmem_new0(wmem_file_scope(), sum_pair_key_t);
+        k->s = *s;
+        k->t = *t;
+        wmem_map_insert(pairs, k, p);
     }
     if (conf > p->confidence)
         p->confidence = conf;
@@ -705,11 +736,32 @@ set_info(packet_info *pinfo, const sum_label_t *l)
 
 /* --- the postdissector --------------------------------------------------- */
 
+/* Ports of the active plan, [0] TCP and [1] UDP, rebuilt with the
+ * preferences: the test every frame goes through. */
+static guint8 relevant_ports[2][65536 / 8];
+
+static void
+build_relevant_ports(void)
+{
+    const SumProfile *p = sum_active_profile();
+    memset(relevant_ports, 0, sizeof relevant_ports);
+    for (gsize i = 0; i < p->n_rules; i++) {
+        const SumPortRule *r = &p->rules[i];
+        int t = r->transport == SUM_TRANSPORT_UDP;
+        for (guint16 k = 0;; k++) {
+            guint16 port = sum_plan_port_at(r, k);
+            if (port == 0)
+                break;
+            relevant_ports[t][port >> 3] |= (guint8)(1u << (port & 7));
+        }
+    }
+}
+
 static gboolean
 relevant(SumTransport t, guint16 sport, guint16 dport)
 {
-    const SumProfile *p = sum_active_profile();
-    return sum_plan_is_sum_port(p, t, sport) || sum_plan_is_sum_port(p, t, dport);
+    const guint8 *b = relevant_ports[t == SUM_TRANSPORT_UDP];
+    return ((b[sport >> 3] >> (sport & 7)) & 1u) || ((b[dport >> 3] >> (dport & 7)) & 1u);
 }
 
 static int
@@ -719,14 +771,15 @@ dissect_sum_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     memset(&seg, 0, sizeof seg);
     if ((pinfo->ptype != PT_TCP && pinfo->ptype != PT_UDP) || convs == NULL)
         return 0;
+    /* The cheapest test first: most frames are on no port of the plan. */
+    SumTransport t = pinfo->ptype == PT_TCP ? SUM_TRANSPORT_TCP : SUM_TRANSPORT_UDP;
+    if (!relevant(t, (guint16)pinfo->srcport, (guint16)pinfo->destport))
+        return 0;
     /* A packet quoted inside an ICMP error is not a connection of its own. */
     if (proto_is_frame_protocol(pinfo->layers, "icmp") ||
         proto_is_frame_protocol(pinfo->layers, "icmpv6"))
         return 0;
     if (!addr_from_ws(&pinfo->src, &seg.src) || !addr_from_ws(&pinfo->dst, &seg.dst))
-        return 0;
-    SumTransport t = pinfo->ptype == PT_TCP ? SUM_TRANSPORT_TCP : SUM_TRANSPORT_UDP;
-    if (!relevant(t, (guint16)pinfo->srcport, (guint16)pinfo->destport))
         return 0;
     /* The transport header is read on the first pass, when the fields the
      * postdissector asked for are in the tree, and kept with the frame:
@@ -868,6 +921,7 @@ apply_prefs(void)
     apply_range(SUM_FAMILY_MESSAGE, pref_message_ports);
     apply_range(SUM_FAMILY_CALLBACK, pref_callback_ports);
     apply_range(SUM_FAMILY_CONTROL, pref_control_ports);
+    build_relevant_ports();
     if (sum_port_handle != NULL)
         register_ports();
 }
@@ -949,6 +1003,7 @@ proto_register_sum(void)
     expert_register_field_array(em, ei, array_length(ei));
 
     active_profile = sum_plan_profile_copy(sum_plan_profile_default());
+    build_relevant_ports();
     pref_message_ports = range_of(sum_plan_profile_default(), SUM_FAMILY_MESSAGE, FALSE);
     pref_callback_ports = range_of(sum_plan_profile_default(), SUM_FAMILY_CALLBACK, FALSE);
     pref_control_ports = range_of(sum_plan_profile_default(), SUM_FAMILY_CONTROL, FALSE);

@@ -9,6 +9,7 @@ usage: check_plugin.py PLUGIN_SO SAMPLES_DIR
 import glob
 import json
 import os
+import re
 import sys
 
 from tsharklib import Tshark
@@ -103,7 +104,68 @@ def check_sample(ts, truth, path):
             hit = [r for r in rows if (r["sum.fallback"] or r["sum.outside_range"])]
         if not hit:
             errs.append("finding %s %s:%s: no expert item" % (code, host, port))
+    return errs + check_stats(ts, truth, path)
+
+
+def parse_alloc(out):
+    """Allocations and findings of a -z sum,alloc report."""
+    allocs, findings, part = set(), set(), None
+    for line in out.splitlines():
+        if line.startswith("Host ") and "Family" in line:
+            part = "alloc"
+            continue
+        if line.startswith("Findings:"):
+            part = "findings"
+            continue
+        w = line.split()
+        if part == "alloc" and len(w) >= 7 and w[2].isdigit():
+            conflicting = () if w[6] == "-" else tuple(int(x) for x in w[6].split(","))
+            allocs.add((w[0], w[1], int(w[2]), int(w[3]), w[5], conflicting))
+        elif part == "findings" and len(w) >= 3 and w[1].isupper():
+            host, port = w[2].rsplit(":", 1)
+            findings.add((w[1], host, int(port)))
+    return allocs, findings
+
+
+def check_stats(ts, truth, path):
+    """-z sum,alloc tells the truth's story (core's reconstruction over the
+    conversations the plugin saw); -z sum,tree counts the SUM frames."""
+    errs = []
+    p = ts.run("-r", ts.readable(path), "-q", "-z", "sum,alloc", "-z", "sum,tree")
+    if p.returncode != 0 or "SUM allocation ledger" not in p.stdout:
+        return ["-z sum,alloc failed (exit %d): %s" % (p.returncode, p.stderr[-300:])]
+    allocs, findings = parse_alloc(p.stdout)
+    want = {(a["host"], a["family"], a["port"], a["base"], a["cause"],
+             tuple(a.get("conflicting_ports", []))) for a in truth["allocations"]}
+    for a in sorted(want - allocs):
+        errs.append("-z sum,alloc misses allocation %s" % (a,))
+    for a in sorted(allocs - want):
+        errs.append("-z sum,alloc has an allocation the truth has not: %s" % (a,))
+    fwant = {(f["code"], f["host"], f["port"]) for f in truth["findings"]}
+    for f in sorted(fwant - findings):
+        errs.append("-z sum,alloc misses finding %s" % (f,))
+    for f in sorted(findings - fwant):
+        errs.append("-z sum,alloc has a finding the truth has not: %s" % (f,))
+    m = re.search(r"^SUM frames by family and port\s+(\d+)", p.stdout, re.M)
+    if truth["allocations"] and not m:
+        errs.append("-z sum,tree counts no SUM frame")
     return errs
+
+
+def check_prefs(ts, sdir):
+    """The range preferences move the documented range: with message ports
+    60000-60015 the overflow sample's 60008 is no longer an overflow."""
+    path = os.path.join(sdir, "msg-overflow.pcap")
+    if not os.path.exists(path):
+        return []
+    fields = ["sum.port", "sum.overflow", "sum.port.range_end", "sum.overflow.expert"]
+    rows = ts.fields(path, fields, "-2", "-o", "sum.message_ports:60000-60015",
+                     "-Y", "sum.family == \"message\" && sum.port == 60008")
+    if not rows:
+        return ["-o sum.message_ports: no frame labelled message 60008"]
+    bad = [r for r in rows if r["sum.overflow"] not in ("0", "False") or
+           r["sum.port.range_end"] != "60015" or r["sum.overflow.expert"]]
+    return ["-o sum.message_ports:60000-60015: 60008 still overflows (%s)" % bad[0]] if bad else []
 
 
 def main():
@@ -128,6 +190,15 @@ def main():
         else:
             passed += 1
             print("ok   %s" % truth["capture"])
+    errs = check_prefs(ts, sdir)
+    if errs:
+        failed += 1
+        print("FAIL preferences")
+        for e in errs:
+            print("     " + e)
+    else:
+        passed += 1
+        print("ok   preferences (sum.message_ports)")
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

@@ -1,0 +1,2 @@
+# analyzer/ decoders and flow table (decode-*.c, flow-table.c) on literal bytes.
+sumscope_cmocka_test(test_decode SOURCES test_decode.c LIBS sumanalyzer)

@@ -367,8 +367,8 @@ read_segment(packet_info *pinfo, proto_tree *tree, sum_seg_t *seg)
         if (tvb_captured_length_remaining(t, start) < 20)
             return FALSE;
         seg->seq = tvb_get_ntohl(t, start + 4);
-        hdr = (guint)(tvb_get_guint8(t, start + 12) >> 4) * 4;
-        seg->flags = tvb_get_guint8(t, start + 13);
+        hdr = (guint)(sum_tvb_get_u8(t, start + 12) >> 4) * 4;
+        seg->flags = sum_tvb_get_u8(t, start + 13);
         seg->payload_len = len != NULL ? finfo_uint(len) : 0;
     } else {
         guint32 ulen = len != NULL ? finfo_uint(len) : 0;

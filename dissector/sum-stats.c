@@ -124,17 +124,21 @@ alloc_draw(void *tapdata _U_)
         printf("%-9s %-39s confidence %s\n", sum_plan_role_name(h->role), a2s(&h->addr, b),
                sum_plan_confidence_name(h->confidence));
     }
-    printf("\n%-39s %-9s %5s %5s %3s  %-12s %s\n", "Host", "Family", "Port", "Base", "Off",
-           "Cause", "In the way");
+    printf("\n%-39s %-9s %5s %5s %3s  %-12s %-14s %-9s %-6s %5s %s\n", "Host", "Family",
+           "Port", "Base", "Off", "Cause", "In the way", "Evidence", "Conf", "Conns",
+           "First frame");
     for (guint i = 0; i < res->allocations->len; i++) {
         const SumAllocation *a = (const SumAllocation *)g_ptr_array_index(res->allocations, i);
         GString *cp = g_string_new(NULL);
         for (guint k = 0; k < a->conflicting_ports->len; k++)
             g_string_append_printf(cp, "%s%u", k ? "," : "",
                                    g_array_index(a->conflicting_ports, guint16, k));
-        printf("%-39s %-9s %5u %5u %3u  %-12s %s\n", a2s(&a->host, b),
-               sum_plan_family_name(a->family), a->port, a->base, a->offset,
-               sum_plan_cause_name(a->cause), cp->len ? cp->str : "-");
+        printf("%-39s %-9s %5u %5u %3u  %-12s %-14s %-9s %-6s %5u %" G_GUINT64_FORMAT "\n",
+               a2s(&a->host, b), sum_plan_family_name(a->family), a->port, a->base, a->offset,
+               sum_plan_cause_name(a->cause), cp->len ? cp->str : "-",
+               a->conflicting_ports->len ? sum_evidence_name(a->conflict_evidence) : "-",
+               sum_plan_confidence_name(a->confidence), a->n_connections,
+               (guint64)a->first_frame);
         g_string_free(cp, TRUE);
     }
     if (res->allocations->len == 0)
@@ -144,6 +148,8 @@ alloc_draw(void *tapdata _U_)
         const SumFinding *f = (const SumFinding *)g_ptr_array_index(res->findings, i);
         printf("  %-7s %-15s %s:%u  %s\n", sum_plan_severity_name(f->severity),
                sum_plan_finding_name(f->code), a2s(&f->host, b), f->port, f->message);
+        if (f->advice != NULL)
+            printf("          what to do: %s\n", f->advice);
     }
     if (res->findings->len == 0)
         printf("  none\n");

@@ -15,7 +15,7 @@ import sys
 from tsharklib import Tshark
 
 FIELDS = ["frame.number", "ip.src", "ipv6.src", "ip.dst", "ipv6.dst", "tcp.srcport",
-          "tcp.dstport", "tcp.flags.syn", "tcp.flags.ack", "sum.family", "sum.holder",
+          "tcp.dstport", "udp.srcport", "udp.dstport", "tcp.flags.syn", "tcp.flags.ack", "sum.family", "sum.holder",
           "sum.port", "sum.port.base", "sum.port.offset", "sum.overflow", "sum.cause",
           "sum.confidence", "sum.session", "sum.peer.port", "sum.peer.cause",
           "tls.handshake.type", "sum.blocked", "sum.refused", "sum.not_sum_service",
@@ -80,6 +80,7 @@ def check_sample(ts, truth, path):
                             fam, host, port, r["sum.cause"], r["sum.port.base"],
                             r["sum.port.offset"], r["sum.overflow"], r["sum.peer.port"],
                             r["sum.peer.cause"], cause, base))
+    errs += check_flows(truth, rows)
     # TLS decodes on the TLS channels.
     tls_families = {"message", "callback"}
     if any(a["family"] in tls_families for a in truth["allocations"]):
@@ -105,6 +106,62 @@ def check_sample(ts, truth, path):
         if not hit:
             errs.append("finding %s %s:%s: no expert item" % (code, host, port))
     return errs + check_stats(ts, truth, path)
+
+
+def flow_rows(rows, f):
+    """The frames of one truth flow, both directions (the innermost ports)."""
+    proto = f["transport"]
+    a = (f["client"], str(f["client_port"]))
+    b = (f["server"], str(f["server_port"]))
+    out = []
+    for r in rows:
+        sp = r[proto + ".srcport"].split("|")[-1]
+        dp = r[proto + ".dstport"].split("|")[-1]
+        ends = ((src(r).split("|")[-1], sp), (dst(r).split("|")[-1], dp))
+        if ends in ((a, b), (b, a)):
+            out.append(r)
+    return out
+
+
+def check_flows(truth, rows):
+    """Every SUM flow of the truth is labelled with medium or high confidence,
+    no other flow is; all flows of one (SUM host, target) pair share one
+    sum.session, and different pairs have different ones."""
+    errs, sessions = [], {}
+    hosts = set(truth["sum_hosts"])
+    for f in truth["flows"]:
+        name = "%s %s:%s -> %s:%s" % (f["transport"], f["client"], f["client_port"],
+                                      f["server"], f["server_port"])
+        fr = flow_rows(rows, f)
+        sure = [r for r in fr if r["sum.confidence"] in ("medium", "high")]
+        if not f["sum"]:
+            if sure:
+                errs.append("flow %s is not SUM but frame %s is labelled %s" % (
+                    name, sure[0]["frame.number"], sure[0]["sum.confidence"]))
+            continue
+        if not fr:
+            errs.append("flow %s: not in the capture" % name)
+            continue
+        if not sure:
+            errs.append("flow %s: no frame labelled with medium or high confidence" % name)
+            continue
+        if f["client"] == f["server"]:
+            continue  # SUM's own IPC on loopback: no target
+        sum_host = f["client"] if f["client"] in hosts else f["server"]
+        target = f["server"] if sum_host == f["client"] else f["client"]
+        ids = {r["sum.session"] for r in sure}
+        sessions.setdefault((sum_host, target), set()).update(ids)
+    for pair, ids in sorted(sessions.items()):
+        if len(ids) != 1 or "" in ids:
+            errs.append("pair %s -> %s: sessions %s, want one" % (pair[0], pair[1], sorted(ids)))
+    owners = {}
+    for pair, ids in sessions.items():
+        for i in ids:
+            owners.setdefault(i, set()).add(pair)
+    for i, pairs in sorted(owners.items()):
+        if len(pairs) > 1:
+            errs.append("session %s shared by pairs %s" % (i, sorted(pairs)))
+    return errs
 
 
 def parse_alloc(out):

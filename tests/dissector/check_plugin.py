@@ -81,6 +81,7 @@ def check_sample(ts, truth, path):
                             r["sum.port.offset"], r["sum.overflow"], r["sum.peer.port"],
                             r["sum.peer.cause"], cause, base))
     errs += check_flows(truth, rows)
+    errs += check_one_pass(ts, truth, path, rows)
     # TLS decodes on the TLS channels.
     tls_families = {"message", "callback"}
     if any(a["family"] in tls_families for a in truth["allocations"]):
@@ -161,6 +162,31 @@ def check_flows(truth, rows):
     for i, pairs in sorted(owners.items()):
         if len(pairs) > 1:
             errs.append("session %s shared by pairs %s" % (i, sorted(pairs)))
+    return errs
+
+
+def check_one_pass(ts, truth, path, rows2):
+    """One pass (plain tshark) knows less, but what it says confidently is
+    what the second pass says: the same family and port, never on a flow the
+    truth calls not SUM, and something confident on every SUM sample."""
+    errs = []
+    one = ts.fields(path, FIELDS)
+    two = {r["frame.number"]: r for r in rows2}
+    sure = [r for r in one if r["sum.confidence"] in ("medium", "high")]
+    if truth["allocations"] and not sure:
+        errs.append("one pass: no frame labelled with medium or high confidence")
+    for r in sure:
+        t = two.get(r["frame.number"], {})
+        if (r["sum.family"], r["sum.port"]) != (t.get("sum.family"), t.get("sum.port")):
+            errs.append("one pass: frame %s labelled %s %s, two passes %s %s" % (
+                r["frame.number"], r["sum.family"], r["sum.port"], t.get("sum.family"),
+                t.get("sum.port")))
+            break
+    for f in truth["flows"]:
+        if not f["sum"] and [r for r in flow_rows(one, f)
+                             if r["sum.confidence"] in ("medium", "high")]:
+            errs.append("one pass: flow %s:%s -> %s:%s is not SUM but labelled" % (
+                f["client"], f["client_port"], f["server"], f["server_port"]))
     return errs
 
 

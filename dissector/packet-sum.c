@@ -141,10 +141,10 @@ addr_from_ws(const address *a, SumAddr *out)
 }
 
 static const char *
-addr_text(const SumAddr *a)
+addr_text(wmem_allocator_t *pool, const SumAddr *a)
 {
     char buf[SUM_ADDR_STRLEN];
-    return wmem_strdup(wmem_packet_scope(), sum_addr_to_string(a, buf, sizeof buf));
+    return wmem_strdup(pool, sum_addr_to_string(a, buf, sizeof buf));
 }
 
 /* Pairs and SUM hosts are looked up for every relevant frame: binary keys,
@@ -269,20 +269,21 @@ refine(void)
     refined = sum_recon_finish(r);
     sum_recon_free(r);
     refined_convs = wmem_list_count(convs);
-    wmem_map_t *by_frame = wmem_map_new(wmem_packet_scope(), g_direct_hash, g_direct_equal);
+    GHashTable *by_frame = g_hash_table_new(g_direct_hash, g_direct_equal);
     for (wmem_list_frame_t *f = wmem_list_head(convs); f != NULL; f = wmem_list_frame_next(f)) {
         sum_conv_t *sc = (sum_conv_t *)wmem_list_frame_data(f);
         sc->channel = -1;
-        wmem_map_insert(by_frame, GUINT_TO_POINTER((guint)sc->conn.first_frame), sc);
+        g_hash_table_insert(by_frame, GUINT_TO_POINTER((guint)sc->conn.first_frame), sc);
     }
     for (guint i = 0; i < refined->channels->len; i++) {
         const SumChannel *ch = (const SumChannel *)g_ptr_array_index(refined->channels, i);
-        sum_conv_t *sc = (sum_conv_t *)wmem_map_lookup(
+        sum_conv_t *sc = (sum_conv_t *)g_hash_table_lookup(
             by_frame, GUINT_TO_POINTER((guint)ch->conn.first_frame));
         if (sc != NULL && sc->conn.orig_port == ch->conn.orig_port &&
             sc->conn.resp_port == ch->conn.resp_port)
             sc->channel = (gint)i;
     }
+    g_hash_table_destroy(by_frame);
 }
 
 /* --- first pass: follow the conversation -------------------------------- */
@@ -622,11 +623,11 @@ add_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sum_conv_t *
 #define GEN(x) proto_item_set_generated(x)
     GEN(proto_tree_add_string(st, hf_sum_family, tvb, 0, 0, sum_plan_family_name(l->family)));
     if (l->sum_host.family != 0)
-        GEN(proto_tree_add_string(st, hf_sum_sum_host, tvb, 0, 0, addr_text(&l->sum_host)));
+        GEN(proto_tree_add_string(st, hf_sum_sum_host, tvb, 0, 0, addr_text(pinfo->pool, &l->sum_host)));
     if (l->target.family != 0)
-        GEN(proto_tree_add_string(st, hf_sum_target, tvb, 0, 0, addr_text(&l->target)));
+        GEN(proto_tree_add_string(st, hf_sum_target, tvb, 0, 0, addr_text(pinfo->pool, &l->target)));
     if (l->holder.family != 0)
-        GEN(proto_tree_add_string(st, hf_sum_holder, tvb, 0, 0, addr_text(&l->holder)));
+        GEN(proto_tree_add_string(st, hf_sum_holder, tvb, 0, 0, addr_text(pinfo->pool, &l->holder)));
     GEN(proto_tree_add_uint(st, hf_sum_port, tvb, 0, 0, l->port));
     if (l->have_pos) {
         GEN(proto_tree_add_uint(st, hf_sum_port_base, tvb, 0, 0, l->pos.base));
@@ -830,7 +831,7 @@ dissect_sum_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     ti_tap->session = l.session;
     ti_tap->first_frame = pinfo->num == sc->conn.first_frame;
     ti_tap->overflow = l.have_pos && l.pos.overflow;
-    ti_tap->holder = l.holder.family != 0 ? addr_text(&l.holder) : "?";
+    ti_tap->holder = l.holder.family != 0 ? addr_text(pinfo->pool, &l.holder) : "?";
     tap_queue_packet(sum_tap, pinfo, ti_tap);
     return tvb_captured_length(tvb);
 }

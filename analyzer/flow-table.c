@@ -1,0 +1,398 @@
+/* flow-table.c: the SUM-relevant flows, one hash-table entry each.
+ *
+ * The hot path for a packet on no SUM port is two bit tests in a per-port
+ * bitmap computed once from the plan. A kept flow is one allocation holding
+ * its key, its SumConn and its link in a list ordered by last activity: expiry
+ * walks that list from the oldest and stops at the first recent flow, and the
+ * cap evicts from its head (the longest idle).
+ */
+#include "flow-table.h"
+#include "sum-limits.h"
+
+#include <string.h>
+
+#define PROTO_ICMP 1
+#define PROTO_TCP 6
+#define PROTO_UDP 17
+#define PROTO_ICMPV6 58
+#define PORT_BITMAP_BYTES (65536 / 8)
+
+/* The 5-tuple with the lower (address, port) end first, so both directions
+ * find the same flow. 38 bytes, no padding: hashed and compared as bytes. */
+typedef struct {
+    guint8 a[16], b[16]; /* addresses; IPv4 in the first 4 bytes, rest 0 */
+    guint16 port_a, port_b;
+    guint8 family;       /* 4 or 6 */
+    guint8 proto;        /* 6 or 17 */
+} FlowKey;
+
+G_STATIC_ASSERT(sizeof(FlowKey) == 38);
+
+typedef struct {
+    FlowKey key;
+    SumConn conn;
+    SumTcpTrack tcp;     /* core's state machine, shared with the plugin */
+    GList link;          /* in the activity list; data = this flow */
+    gint64 closed_at;    /* µs of capture time the flow closed; 0 while open */
+} Flow;
+
+struct _SumFlowTable {
+    guint8 relevant[2][PORT_BITMAP_BYTES]; /* [0] TCP, [1] UDP: a bit per port */
+    GHashTable *flows;                     /* FlowKey* -> Flow* (key inside the flow) */
+    GQueue active;                         /* head = least recently seen */
+    SumFlowTableEmit emit;
+    void *user;
+    guint max_live;
+    guint64 evicted;
+    guint64 emitted;
+    gint64 last_sweep;                     /* µs of capture time */
+};
+
+static guint
+key_hash(gconstpointer p)
+{
+    const guint8 *b = p;
+    guint h = 2166136261u; /* FNV-1a */
+    for (gsize i = 0; i < sizeof(FlowKey); i++)
+        h = (h ^ b[i]) * 16777619u;
+    return h;
+}
+
+static gboolean
+key_equal(gconstpointer x, gconstpointer y)
+{
+    return memcmp(x, y, sizeof(FlowKey)) == 0;
+}
+
+static int
+transport_index(guint8 proto)
+{
+    return proto == PROTO_UDP;
+}
+
+static void
+mark_port(SumFlowTable *t, int ti, guint16 port)
+{
+    t->relevant[ti][port >> 3] |= (guint8)(1u << (port & 7));
+}
+
+static gboolean
+port_marked(const SumFlowTable *t, int ti, guint16 port)
+{
+    return (t->relevant[ti][port >> 3] >> (port & 7)) & 1u;
+}
+
+/* Every port the plan has a candidate rule for, once, so the per-packet test
+ * is a bit lookup rather than a walk over the rules. */
+static void
+mark_profile(SumFlowTable *t, const SumProfile *profile)
+{
+    static const SumTransport transports[2] = {SUM_TRANSPORT_TCP, SUM_TRANSPORT_UDP};
+    SumPortPos pos[SUM_PLAN_MAX_CANDIDATES];
+    for (int ti = 0; ti < 2; ti++) {
+        for (guint port = 1; port <= G_MAXUINT16; port++) {
+            if (sum_plan_candidates(profile, transports[ti], (guint16)port, pos,
+                                    G_N_ELEMENTS(pos)) > 0)
+                mark_port(t, ti, (guint16)port);
+        }
+    }
+}
+
+SumFlowTable *
+sum_flow_table_new(const SumProfile *profile, SumFlowTableEmit emit, void *user)
+{
+    g_return_val_if_fail(emit != NULL, NULL);
+    SumFlowTable *t = g_new0(SumFlowTable, 1);
+    t->flows = g_hash_table_new(key_hash, key_equal);
+    g_queue_init(&t->active);
+    t->emit = emit;
+    t->user = user;
+    t->max_live = SUM_FLOW_MAX_LIVE;
+    if (profile != NULL) {
+        mark_profile(t, profile);
+    } else {
+        for (int g = 0; g < SUM_GENERATION_COUNT; g++)
+            mark_profile(t, sum_plan_profile((SumGeneration)g));
+    }
+    /* NetBIOS name and datagram services: bootstrap evidence in every plan. */
+    mark_port(t, 1, 137);
+    mark_port(t, 1, 138);
+    return t;
+}
+
+void
+sum_flow_table_add_port(SumFlowTable *t, SumTransport transport, guint16 port)
+{
+    g_return_if_fail(t != NULL);
+    mark_port(t, transport == SUM_TRANSPORT_UDP, port);
+}
+
+gboolean
+sum_flow_table_port_relevant(const SumFlowTable *t, SumTransport transport, guint16 sport,
+                             guint16 dport)
+{
+    int ti = transport == SUM_TRANSPORT_UDP;
+    return port_marked(t, ti, sport) || port_marked(t, ti, dport);
+}
+
+void
+sum_flow_table_set_max_live(SumFlowTable *t, guint max)
+{
+    g_return_if_fail(t != NULL);
+    t->max_live = MAX(max, 1u);
+}
+
+guint
+sum_flow_table_live(const SumFlowTable *t)
+{
+    return g_hash_table_size(t->flows);
+}
+
+guint64
+sum_flow_table_evicted(const SumFlowTable *t)
+{
+    return t->evicted;
+}
+
+guint64
+sum_flow_table_emitted(const SumFlowTable *t)
+{
+    return t->emitted;
+}
+
+SumPayload
+sum_flow_payload_from_decode(sum_decode_payload kind)
+{
+    switch (kind) {
+    case SUM_DECODE_PAYLOAD_NONE:
+        return SUM_PAYLOAD_NONE;
+    case SUM_DECODE_PAYLOAD_TLS:
+        return SUM_PAYLOAD_TLS;
+    case SUM_DECODE_PAYLOAD_HTTP_REQUEST:
+        return SUM_PAYLOAD_HTTP_REQUEST;
+    case SUM_DECODE_PAYLOAD_HTTP_RESPONSE:
+        return SUM_PAYLOAD_HTTP_RESPONSE;
+    case SUM_DECODE_PAYLOAD_SSH:
+        return SUM_PAYLOAD_SSH;
+    case SUM_DECODE_PAYLOAD_SMB:
+        return SUM_PAYLOAD_SMB;
+    case SUM_DECODE_PAYLOAD_NETBIOS:
+        return SUM_PAYLOAD_NETBIOS;
+    case SUM_DECODE_PAYLOAD_OTHER:
+    case SUM_DECODE_PAYLOAD_COUNT:
+        break;
+    }
+    return SUM_PAYLOAD_OTHER;
+}
+
+static void
+addr_from_packet(SumAddr *out, const sum_packet_addr *in)
+{
+    if (in->family == 6)
+        sum_addr_set_v6(out, in->bytes);
+    else
+        sum_addr_set_v4(out, in->bytes);
+}
+
+static void
+make_key(FlowKey *k, guint8 proto, const sum_packet_addr *src, guint16 sport,
+         const sum_packet_addr *dst, guint16 dport)
+{
+    gsize alen = src->family == 6 ? 16 : 4;
+    int c = memcmp(src->bytes, dst->bytes, alen);
+    gboolean src_first = c < 0 || (c == 0 && sport <= dport);
+    memset(k, 0, sizeof *k);
+    memcpy(k->a, src_first ? src->bytes : dst->bytes, alen);
+    memcpy(k->b, src_first ? dst->bytes : src->bytes, alen);
+    k->port_a = src_first ? sport : dport;
+    k->port_b = src_first ? dport : sport;
+    k->family = src->family;
+    k->proto = proto;
+}
+
+/* Folds a finished flow out: its final state, the callback, then free. */
+static void
+flow_finish(SumFlowTable *t, Flow *fl)
+{
+    fl->conn.state = sum_tcp_state(&fl->tcp, fl->conn.transport);
+    t->emit(&fl->conn, t->user);
+    t->emitted++;
+    g_hash_table_remove(t->flows, &fl->key);
+    g_queue_unlink(&t->active, &fl->link);
+    g_free(fl);
+}
+
+static gboolean
+flow_expired(const Flow *fl, gint64 now)
+{
+    if (fl->closed_at != 0 && now - fl->closed_at > SUM_FLOW_LINGER_US)
+        return TRUE;
+    return now - fl->conn.t_last > SUM_FLOW_IDLE_US;
+}
+
+/* The list is in order of last activity: past the first flow that is recent
+ * enough to be neither idle nor done lingering, no later one can be. */
+static void
+sweep(SumFlowTable *t, gint64 now)
+{
+    GList *l = t->active.head;
+    while (l != NULL) {
+        Flow *fl = l->data;
+        GList *next = l->next;
+        gboolean expired = flow_expired(fl, now);
+        if (!expired && now - fl->conn.t_last <= SUM_FLOW_LINGER_US)
+            break;
+        if (expired)
+            flow_finish(t, fl);
+        l = next;
+    }
+}
+
+static Flow *
+flow_new(SumFlowTable *t, const FlowKey *k, const sum_packet *p, SumFrame frame, gint64 now)
+{
+    if (g_hash_table_size(t->flows) >= t->max_live && t->active.head != NULL) {
+        t->evicted++; /* its story is still told, only cut short */
+        flow_finish(t, t->active.head->data);
+    }
+    Flow *fl = g_new0(Flow, 1);
+    fl->key = *k;
+    fl->link.data = fl;
+    SumConn *c = &fl->conn;
+    c->transport = p->proto == PROTO_UDP ? SUM_TRANSPORT_UDP : SUM_TRANSPORT_TCP;
+    addr_from_packet(&c->orig, &p->src);
+    addr_from_packet(&c->resp, &p->dst);
+    c->orig_port = p->sport;
+    c->resp_port = p->dport;
+    c->state = c->transport == SUM_TRANSPORT_UDP ? SUM_CONN_UDP : SUM_CONN_OTH;
+    c->first_frame = frame;
+    c->t_first = now;
+    c->vlan = p->n_vlan > 0 ? p->vlan[0] : 0;
+    g_hash_table_insert(t->flows, &fl->key, fl);
+    g_queue_push_tail_link(&t->active, &fl->link);
+    return fl;
+}
+
+static gboolean
+from_orig(const Flow *fl, const sum_packet *p)
+{
+    const SumConn *c = &fl->conn;
+    return p->sport == c->orig_port &&
+           memcmp(p->src.bytes, c->orig.bytes, p->src.family == 6 ? 16 : 4) == 0;
+}
+
+/* A SYN (no ACK) on a 4-tuple already tracked: the same attempt (a
+ * retransmission, one ISN) or a new connection reusing the 4-tuple. */
+static gboolean
+syn_starts_new(const Flow *fl, const sum_packet *p, gboolean orig)
+{
+    const SumTcpTrack *tr = &fl->tcp;
+    if (!tr->syn_seen)
+        return TRUE; /* the mid-stream flow before it ended unseen */
+    if (fl->closed_at != 0)
+        return !(orig && p->seq == tr->isn); /* after a RST or FINs */
+    return orig && p->seq != tr->isn; /* another ISN: the old attempt was given up */
+}
+
+static void
+payload_update(Flow *fl, const sum_packet *p, gboolean orig, SumFrame frame)
+{
+    if (p->payload_len == 0)
+        return;
+    SumPayload *slot = orig ? &fl->conn.orig_payload : &fl->conn.resp_payload;
+    if (*slot != SUM_PAYLOAD_NONE)
+        return;
+    sum_decode_payload kind = sum_decode_classify_payload(p->payload, p->payload_caplen,
+                                                          p->proto, p->sport, p->dport);
+    /* Cut by the snap length before any byte: still "something was sent". */
+    *slot = kind == SUM_DECODE_PAYLOAD_NONE ? SUM_PAYLOAD_OTHER
+                                            : sum_flow_payload_from_decode(kind);
+    if (!orig && fl->conn.payload_frame == 0)
+        fl->conn.payload_frame = frame;
+}
+
+/* An unreachable quoting a packet of a tracked flow: the attempt it answers. */
+static gboolean
+icmp_update(SumFlowTable *t, const sum_packet *p, SumFrame frame)
+{
+    if (!p->icmp_quoted)
+        return FALSE;
+    FlowKey k;
+    make_key(&k, p->q_proto, &p->q_src, p->q_sport, &p->q_dst, p->q_dport);
+    Flow *fl = g_hash_table_lookup(t->flows, &k);
+    if (fl == NULL || fl->conn.icmp_unreachable)
+        return fl != NULL;
+    fl->conn.icmp_unreachable = TRUE;
+    fl->conn.icmp_frame = frame;
+    fl->conn.icmp_type = p->icmp_type;
+    fl->conn.icmp_code = p->icmp_code;
+    return TRUE;
+}
+
+gboolean
+sum_flow_table_packet(SumFlowTable *t, const sum_packet *p, SumFrame frame, gint64 now)
+{
+    g_return_val_if_fail(t != NULL && p != NULL, FALSE);
+    if (p->ip_version == 0 || p->fragment)
+        return FALSE;
+    if (now - t->last_sweep > SUM_FLOW_SWEEP_US || now < t->last_sweep) {
+        sweep(t, now);
+        t->last_sweep = now;
+    }
+    if (p->proto == PROTO_ICMP || p->proto == PROTO_ICMPV6)
+        return icmp_update(t, p, frame);
+    if (p->proto != PROTO_TCP && p->proto != PROTO_UDP)
+        return FALSE;
+    int ti = transport_index(p->proto);
+    if (!port_marked(t, ti, p->sport) && !port_marked(t, ti, p->dport))
+        return FALSE; /* the cheap test first: no key, no lookup */
+    FlowKey k;
+    make_key(&k, p->proto, &p->src, p->sport, &p->dst, p->dport);
+    Flow *fl = g_hash_table_lookup(t->flows, &k);
+    gboolean pure_syn = p->proto == PROTO_TCP &&
+                        (p->tcp_flags & (SUM_TCP_SYN | SUM_TCP_ACK)) == SUM_TCP_SYN;
+    if (fl != NULL && pure_syn && syn_starts_new(fl, p, from_orig(fl, p))) {
+        flow_finish(t, fl);
+        fl = NULL;
+    }
+    if (fl == NULL) {
+        fl = flow_new(t, &k, p, frame, now);
+    } else {
+        g_queue_unlink(&t->active, &fl->link);
+        g_queue_push_tail_link(&t->active, &fl->link);
+    }
+    gboolean orig = from_orig(fl, p);
+    SumConn *c = &fl->conn;
+    c->packets++;
+    c->bytes += p->frame_len;
+    c->t_last = now;
+    c->last_frame = frame;
+    if (p->proto == PROTO_TCP &&
+        sum_tcp_track(&fl->tcp, c, p->tcp_flags, p->seq, orig, p->payload_len, frame) &&
+        fl->closed_at == 0)
+        fl->closed_at = now;
+    payload_update(fl, p, orig, frame);
+    return TRUE;
+}
+
+void
+sum_flow_table_flush(SumFlowTable *t)
+{
+    g_return_if_fail(t != NULL);
+    while (t->active.head != NULL)
+        flow_finish(t, t->active.head->data);
+}
+
+void
+sum_flow_table_free(SumFlowTable *t)
+{
+    if (t == NULL)
+        return;
+    while (t->active.head != NULL) {
+        Flow *fl = t->active.head->data;
+        g_queue_unlink(&t->active, &fl->link);
+        g_free(fl);
+    }
+    g_hash_table_destroy(t->flows);
+    g_free(t);
+}

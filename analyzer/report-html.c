@@ -15,6 +15,7 @@
 #define HTML_AXIS 34          /* time axis height, px */
 #define HTML_ROW 14           /* one stacked row of bars, px */
 #define HTML_LANE_PAD 6
+#define HTML_FAMILY_HEAD 18   /* a family's heading row in the gutter, px */
 #define HTML_MAX_ROWS 6       /* bars stack at most this deep in a lane */
 #define HTML_MIN_BAR 3.0      /* px: a short connection is still visible */
 
@@ -96,8 +97,17 @@ static const char CSS[] =
     ".lane-bg.documented{fill:#f3f5f8}.lane-bg.outside{fill:#fdecea}"
     ".marker-overflow{fill:#b3261e}.marker-conflict{fill:#a15c00}.marker-fallback{fill:#1565c0}"
     ".none{color:#5b6475;font-style:italic}"
-    "@media print{body{margin:8mm}.card,table,svg{page-break-inside:avoid}"
-    "pre{background:none}}";
+    ".family-label{font-size:12px;font-weight:600}.family-label .range{font-weight:400;"
+    "fill:#5b6475}.lane-label .port{font-weight:600}"
+    ".card.profile{max-width:420px}.card .why{font-size:12px;margin-top:4px}"
+    ".remedy{border:1px solid #dde2ea;border-radius:8px;padding:8px 12px;margin:10px 0;"
+    "page-break-inside:avoid}.remedy table.rule{margin:0 0 4px}.remedy p{margin:4px 0}"
+    ".cmd{font-size:12px;color:#5b6475;margin-top:6px}"
+    "@media print{body{margin:8mm;background:#fff}.card,table,tr,svg,.remedy"
+    "{page-break-inside:avoid}h2,h3{page-break-after:avoid}th{background:none}"
+    "pre{background:none;border-color:#999}"
+    "svg{max-width:100%;height:auto;print-color-adjust:exact;"
+    "-webkit-print-color-adjust:exact}}";
 
 static void
 cards(FILE *out, const SumReport *rep)
@@ -122,11 +132,24 @@ cards(FILE *out, const SumReport *rep)
                  "<div class=\"l\">SUM connections</div></div>\n", r->channels->len);
     fprintf(out, "<div class=\"card\" id=\"card-allocations\"><div class=\"n\">%u</div>"
                  "<div class=\"l\">port allocations</div></div>\n", r->allocations->len);
-    for (int s = SUM_SEVERITY_COUNT - 1; s >= SUM_SEVERITY_WARNING; s--)
+    for (int s = SUM_SEVERITY_COUNT - 1; s >= 0; s--) {
+        /* Errors and warnings always (a 0 there is news), notes and infos
+         * only when there are some. */
+        if (s < SUM_SEVERITY_WARNING && sev[s] == 0)
+            continue;
         fprintf(out, "<div class=\"card %s\" id=\"card-%s\"><div class=\"n\">%u</div>"
                      "<div class=\"l\">%s findings</div></div>\n",
                 sum_plan_severity_name(s), sum_plan_severity_name(s), sev[s],
                 sum_plan_severity_name(s));
+    }
+    gchar *why = esc(r->profile_reason);
+    gchar *desc = esc(r->profile->description), *name = esc(r->profile->name);
+    fprintf(out, "<div class=\"card profile\" id=\"card-profile\"><div class=\"n\">%s</div>"
+                 "<div class=\"l\">port plan: %s</div><div class=\"why\">%s</div></div>\n",
+            name, desc, why);
+    g_free(why);
+    g_free(name);
+    g_free(desc);
     fprintf(out, "</div>\n");
 }
 
@@ -134,7 +157,7 @@ cards(FILE *out, const SumReport *rep)
 
 static Lane *
 lane_get(GPtrArray *lanes, const SumAddr *host, SumFamily f, guint16 port,
-         const SumProfile *profile)
+         SumTransport transport, const SumProfile *profile)
 {
     for (guint i = 0; i < lanes->len; i++) {
         Lane *l = g_ptr_array_index(lanes, i);
@@ -148,7 +171,7 @@ lane_get(GPtrArray *lanes, const SumAddr *host, SumFamily f, guint16 port,
     l->channels = g_ptr_array_new();
     SumPortPos pos;
     SumPortPos cand[SUM_PLAN_MAX_CANDIDATES];
-    gsize n = sum_plan_candidates(profile, SUM_TRANSPORT_TCP, port, cand, G_N_ELEMENTS(cand));
+    gsize n = sum_plan_candidates(profile, transport, port, cand, G_N_ELEMENTS(cand));
     for (gsize i = 0; i < n; i++) {
         if (cand[i].rule->family == f) {
             pos = cand[i];
@@ -189,13 +212,15 @@ build_lanes(const SumResult *r, const SumAddr *sum_host)
         const SumChannel *ch = g_ptr_array_index(r->channels, i);
         if (!sum_addr_equal(&ch->sum_host, sum_host))
             continue;
-        Lane *l = lane_get(lanes, &ch->port_holder, ch->family, ch->sum_port, r->profile);
+        Lane *l = lane_get(lanes, &ch->port_holder, ch->family, ch->sum_port,
+                           ch->conn.transport, r->profile);
         g_ptr_array_add(l->channels, (gpointer)ch);
         /* A message connection also tries the target's control port. */
         if (ch->family == SUM_FAMILY_MESSAGE) {
             gboolean resp_is_target = sum_addr_equal(&ch->conn.resp, &ch->target);
             guint16 cport = resp_is_target ? ch->conn.resp_port : ch->conn.orig_port;
-            Lane *c = lane_get(lanes, &ch->target, SUM_FAMILY_CONTROL, cport, r->profile);
+            Lane *c = lane_get(lanes, &ch->target, SUM_FAMILY_CONTROL, cport,
+                               SUM_TRANSPORT_TCP, r->profile);
             g_ptr_array_add(c->channels, (gpointer)ch);
         }
     }
@@ -321,6 +346,62 @@ assign_rows(const Scale *s, Lane *l, guint *row_of)
     return rows;
 }
 
+/* TEXT cut to MAX characters by its middle, escaped: an IPv6 address keeps
+ * both ends, which is what tells two apart. The full text is in the lane's
+ * <title>. */
+static gchar *
+fit(const char *text, gsize max)
+{
+    gsize n = strlen(text);
+    if (n <= max)
+        return esc(text);
+    gsize head = (max - 1) / 2, tail = max - 1 - head;
+    gchar *h = g_strndup(text, head), *eh = esc(h), *et = esc(text + n - tail);
+    gchar *r = g_strconcat(eh, "&#8230;", et, NULL);
+    g_free(h);
+    g_free(eh);
+    g_free(et);
+    return r;
+}
+
+/* The family's documented ports in the plan, e.g. "60000-60007" or
+ * "80, 63000-63005", for the lane group's heading. */
+static gchar *
+family_range(const SumProfile *p, SumFamily f)
+{
+    GString *g = g_string_new(NULL);
+    for (gsize i = 0; i < p->n_rules; i++) {
+        const SumPortRule *ru = &p->rules[i];
+        if (ru->family != f)
+            continue;
+        if (g->len)
+            g_string_append(g, ", ");
+        if (ru->fallback_lo != 0)
+            g_string_append_printf(g, "%u, %u-%u", ru->base, ru->fallback_lo,
+                                   ru->documented_end);
+        else if (ru->documented_end > ru->base)
+            g_string_append_printf(g, "%u-%u", ru->base, ru->documented_end);
+        else
+            g_string_append_printf(g, "%u", ru->base);
+        if (ru->transport == SUM_TRANSPORT_UDP)
+            g_string_append(g, "/udp");
+    }
+    return g_string_free(g, FALSE);
+}
+
+static void
+axis(FILE *out, const Scale *s, double y_text, double y0, double y1)
+{
+    double step = nice_step(s->span_us / 1e6);
+    for (double t = 0; t <= s->span_us / 1e6 + 1e-9; t += step) {
+        double x = HTML_GUTTER + t * 1e6 / s->span_us * s->plot_w;
+        fprintf(out, "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" "
+                     "stroke=\"#e6e9ef\"/><text x=\"%.1f\" y=\"%.0f\" "
+                     "text-anchor=\"middle\">%g s</text>\n",
+                x, y0, x, y1, x, y_text, t);
+    }
+}
+
 static void
 timeline(FILE *out, const SumResult *r, const SumHost *h)
 {
@@ -332,64 +413,76 @@ timeline(FILE *out, const SumResult *r, const SumHost *h)
     }
     Scale s = {G_MAXINT64, 0, HTML_WIDTH - HTML_GUTTER - HTML_RIGHT};
     gint64 t1 = 0;
+    guint n_conns = 0;
     for (guint i = 0; i < r->channels->len; i++) {
         const SumChannel *ch = g_ptr_array_index(r->channels, i);
         if (!sum_addr_equal(&ch->sum_host, &h->addr))
             continue;
         s.t0 = MIN(s.t0, ch->conn.t_first);
         t1 = MAX(t1, ch->conn.t_last);
+        n_conns++;
     }
     s.span_us = MAX(1000.0, (double)(t1 - s.t0)) * 1.02;
     guint **rows = g_new0(guint *, lanes->len);
     double height = HTML_AXIS;
     for (guint i = 0; i < lanes->len; i++) {
         Lane *l = g_ptr_array_index(lanes, i);
+        const Lane *p = i ? g_ptr_array_index(lanes, i - 1) : NULL;
+        if (p == NULL || p->family != l->family)
+            height += HTML_FAMILY_HEAD;
         rows[i] = g_new0(guint, MAX(l->channels->len, 1u));
         height += assign_rows(&s, l, rows[i]) * HTML_ROW + HTML_LANE_PAD;
     }
+    double total = height + HTML_AXIS;
     gchar *eh = esc(a2s(&h->addr, hb));
-    gchar *start = fmt_time(s.t0);
-    fprintf(out, "<h3>SUM host %s</h3>\n<p class=\"sub\">time in seconds from %s</p>\n", eh,
-            start);
-    fprintf(out, "<svg class=\"timeline\" data-host=\"%s\" "
-                 "viewBox=\"0 0 %d %.0f\" width=\"%d\" height=\"%.0f\" role=\"img\">\n",
-            eh, HTML_WIDTH, height + 10, HTML_WIDTH, height + 10);
-    /* Axis. */
-    double step = nice_step(s.span_us / 1e6);
+    gchar *start = fmt_time(s.t0), *end = fmt_time(t1);
+    fprintf(out, "<h3>SUM host %s</h3>\n<p class=\"sub\">0 s = %s &#183; last SUM packet "
+                 "%s (%.3f s) &#183; %u ports, %u connections</p>\n",
+            eh, start, end, (t1 - s.t0) / 1e6, lanes->len, n_conns);
+    fprintf(out, "<svg class=\"timeline\" data-host=\"%s\" viewBox=\"0 0 %d %.0f\" "
+                 "width=\"%d\" height=\"%.0f\" role=\"img\">\n<title>SUM host %s: one lane "
+                 "per port, one bar per connection</title>\n",
+            eh, HTML_WIDTH, total, HTML_WIDTH, total, eh);
     fprintf(out, "<g class=\"axis\">\n");
-    for (double t = 0; t <= s.span_us / 1e6 + 1e-9; t += step) {
-        double x = HTML_GUTTER + t * 1e6 / s.span_us * s.plot_w;
-        fprintf(out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#e6e9ef\"/>"
-                     "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%g s</text>\n",
-                x, HTML_AXIS - 8, x, height, x, HTML_AXIS - 14, t);
-    }
+    axis(out, &s, HTML_AXIS - 14, HTML_AXIS - 8, height);
+    axis(out, &s, height + 20, height, height + 6);
     fprintf(out, "</g>\n");
     double y = HTML_AXIS;
-    SumFamily prev = SUM_FAMILY_NONE;
     for (guint i = 0; i < lanes->len; i++) {
         Lane *l = g_ptr_array_index(lanes, i);
+        const Lane *p = i ? g_ptr_array_index(lanes, i - 1) : NULL;
+        const char *fam = sum_plan_family_name(l->family);
+        if (p == NULL || p->family != l->family) {
+            gchar *range = family_range(r->profile, l->family);
+            if (p != NULL)
+                fprintf(out, "<line x1=\"0\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
+                             "stroke=\"#c5cbd6\"/>\n", y, HTML_WIDTH, y);
+            fprintf(out, "<text class=\"family-label\" data-family=\"%s\" x=\"4\" "
+                         "y=\"%.1f\">%s <tspan class=\"range\">documented: %s</tspan>"
+                         "</text>\n", fam, y + HTML_FAMILY_HEAD - 5, fam,
+                    range[0] ? range : "none");
+            g_free(range);
+            y += HTML_FAMILY_HEAD;
+        }
         double lh = l->rows * HTML_ROW;
-        gchar *lhost = esc(a2s(&l->host, hb));
-        if (l->family != prev && i > 0)
-            fprintf(out, "<line x1=\"0\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#c5cbd6\"/>\n",
-                    y - HTML_LANE_PAD / 2.0, HTML_WIDTH, y - HTML_LANE_PAD / 2.0);
-        prev = l->family;
+        gchar *lhost = esc(a2s(&l->host, hb)), *short_host = fit(a2s(&l->host, hb), 24);
         fprintf(out, "<g class=\"lane %s\" data-family=\"%s\" data-host=\"%s\" data-port=\"%u\">"
                      "<title>%s port %u on %s%s</title>\n",
-                l->outside ? "outside" : "documented", sum_plan_family_name(l->family), lhost,
-                l->port, sum_plan_family_name(l->family), l->port, lhost,
+                l->outside ? "outside" : "documented", fam, lhost, l->port, fam, l->port, lhost,
                 l->outside ? " (outside the documented range)" : "");
         fprintf(out, "<rect class=\"lane-bg %s\" x=\"%d\" y=\"%.1f\" width=\"%.0f\" "
                      "height=\"%.1f\"/>\n", l->outside ? "outside" : "documented", HTML_GUTTER,
                 y, s.plot_w, lh);
-        fprintf(out, "<text class=\"lane-label\" x=\"4\" y=\"%.1f\">%s %u @ %s</text>\n",
-                y + MIN(lh, (double)HTML_ROW) - 3, sum_plan_family_name(l->family), l->port,
-                lhost);
+        fprintf(out, "<text class=\"lane-label\" x=\"14\" y=\"%.1f\"><tspan class=\"port\">%u"
+                     "</tspan> @ %s%s</text>\n",
+                y + MIN(lh, (double)HTML_ROW) - 3, l->port, short_host,
+                l->outside ? " &#9888;" : "");
         for (guint k = 0; k < l->channels->len; k++)
             bar(out, &s, l, g_ptr_array_index(l->channels, k), y + rows[i][k] * HTML_ROW + 1);
         markers(out, &s, r, l, y, MIN(lh, (double)HTML_ROW));
         fprintf(out, "</g>\n");
         g_free(lhost);
+        g_free(short_host);
         y += lh + HTML_LANE_PAD;
     }
     fprintf(out, "</svg>\n");
@@ -398,6 +491,7 @@ timeline(FILE *out, const SumResult *r, const SumHost *h)
     g_free(rows);
     g_free(eh);
     g_free(start);
+    g_free(end);
     g_ptr_array_unref(lanes);
 }
 
@@ -501,7 +595,7 @@ findings(FILE *out, const SumResult *r)
 static void
 remediation(FILE *out, const GPtrArray *remedies)
 {
-    char hb[SUM_ADDR_STRLEN];
+    char hb[SUM_ADDR_STRLEN], pb[SUM_ADDR_STRLEN];
     fprintf(out, "<h2>Remediation</h2>\n");
     if (remedies == NULL || remedies->len == 0) {
         fprintf(out, "<p class=\"none\">No firewall change needed.</p>\n");
@@ -510,21 +604,30 @@ remediation(FILE *out, const GPtrArray *remedies)
     for (guint i = 0; i < remedies->len; i++) {
         const SumRemedy *m = g_ptr_array_index(remedies, i);
         gchar *why = esc(m->why), *h = esc(a2s(&m->host, hb));
+        gchar *peer = m->peer.family != 0 ? esc(a2s(&m->peer, pb)) : g_strdup("any");
+        const char *proto = m->transport == SUM_TRANSPORT_UDP ? "UDP" : "TCP";
         fprintf(out, "<div class=\"remedy\" data-host=\"%s\" data-port=\"%u\" "
-                     "data-direction=\"%s\"><p><b>%s</b> &#8212; %s</p>\n", h, m->port,
-                m->inbound ? "in" : "out", sum_plan_finding_name(m->code), why);
-        const char *labels[] = {"Windows", "firewalld", "nftables"};
+                     "data-direction=\"%s\">\n<table class=\"rule\"><tr><th>on host</th>"
+                     "<th>direction</th><th>port</th><th>peer</th><th>for</th></tr>\n"
+                     "<tr><td>%s (%s)</td><td>%s</td><td>%s %u</td><td>%s</td><td>%s</td>"
+                     "</tr></table>\n<p>%s</p>\n",
+                h, m->port, m->inbound ? "in" : "out", h, sum_plan_role_name(m->role),
+                m->inbound ? "inbound" : "outbound", proto, m->port, peer,
+                sum_plan_finding_name(m->code), why);
+        const char *labels[] = {"Windows (netsh, elevated prompt)", "firewalld",
+                                "nftables"};
         const char *cmds[] = {m->windows, m->firewalld, m->nft};
         for (int k = 0; k < 3; k++) {
-            if (cmds[k] == NULL)
+            if (cmds[k] == NULL || cmds[k][0] == '\0')
                 continue;
             gchar *c = esc(cmds[k]);
-            fprintf(out, "<div class=\"sub\">%s</div><pre>%s</pre>\n", labels[k], c);
+            fprintf(out, "<div class=\"cmd\">%s</div><pre>%s</pre>\n", labels[k], c);
             g_free(c);
         }
         fprintf(out, "</div>\n");
         g_free(why);
         g_free(h);
+        g_free(peer);
     }
 }
 

@@ -7,8 +7,11 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
+#include <glib/gstdio.h>
 
+#include "capture.h"
 #include "flow-table.h"
 #include "sum-limits.h"
 
@@ -343,6 +346,141 @@ test_flow_payload_kinds_map_to_core_same_word(void **state)
     assert_int_equal(SUM_DECODE_PAYLOAD_COUNT, SUM_PAYLOAD_COUNT);
 }
 
+/* ---- End to end: capture-pcap.c -> decode -> flow table. ---- */
+
+typedef struct {
+    SumFlowTable *table;
+    guint64 last_frame;
+    guint decode_failures;
+} Run;
+
+static void
+on_frame(guint64 frame, gint64 time_us, guint32 linktype, const guint8 *data, guint32 caplen,
+         guint32 wirelen, void *user)
+{
+    Run *run = user;
+    sum_packet p;
+    assert_int_equal(frame, run->last_frame + 1); /* 1-based, consecutive */
+    run->last_frame = frame;
+    if (sum_decode_frame(linktype, data, caplen, wirelen, &p) != SUM_DECODE_OK)
+        run->decode_failures++;
+    else
+        sum_flow_table_packet(run->table, &p, frame, time_us);
+}
+
+static gboolean
+read_sample(Fixture *f, const char *name, const char *filter, GError **error)
+{
+    g_autofree char *path = g_build_filename(SUMSCOPE_SAMPLES_DIR, name, NULL);
+    SumCapture *cap = sum_capture_open(path, filter, error);
+    if (cap == NULL)
+        return FALSE;
+    Run run = {f->table, 0, 0};
+    gboolean ok = sum_capture_run(cap, 1, on_frame, &run, error);
+    assert_int_equal(run.decode_failures, 0);
+    assert_int_equal(sum_capture_frames(cap), run.last_frame);
+    guint64 done, total;
+    sum_capture_progress(cap, &done, &total);
+    assert_true(total > 0 && done == total);
+    sum_capture_close(cap);
+    sum_flow_table_flush(f->table);
+    return ok;
+}
+
+static const SumConn *
+find_conn(const Fixture *f, guint16 orig_port, guint16 resp_port)
+{
+    for (guint i = 0; i < f->out->len; i++) {
+        const SumConn *c = emitted(f, i);
+        if (c->orig_port == orig_port && c->resp_port == resp_port)
+            return c;
+    }
+    return NULL;
+}
+
+static void
+test_flow_capture_blocked_sample_s0_and_sf(void **state)
+{
+    Fixture *f = *state;
+    /* samples/blocked.pcap: 10.77.0.11 drops SYNs to 62286, 10.77.0.12 works */
+    assert_true(read_sample(f, "blocked.pcap", NULL, NULL));
+    assert_int_equal(f->out->len, 3);
+    const SumConn *blocked = find_conn(f, 60000, 62286);
+    assert_non_null(blocked);
+    assert_int_equal(blocked->state, SUM_CONN_S0);
+    assert_int_equal(blocked->syn_count, 3);
+    assert_int_equal(blocked->first_frame, 1);
+    const SumConn *callback = find_conn(f, 41000, 61001);
+    assert_non_null(callback);
+    assert_int_equal(callback->state, SUM_CONN_SF);
+    assert_int_equal(callback->orig_payload, SUM_PAYLOAD_TLS);
+}
+
+static void
+test_flow_capture_filter_keeps_only_matches(void **state)
+{
+    Fixture *f = *state;
+    /* samples/any-sll2.pcap: Linux cooked v2, loopback IPC and the wire */
+    assert_true(read_sample(f, "any-sll2.pcap", "tcp port 61001", NULL));
+    assert_int_equal(f->out->len, 1);
+    assert_int_equal(emitted(f, 0)->resp_port, 61001);
+}
+
+static void
+test_flow_capture_bad_filter_error_names_filter(void **state)
+{
+    (void)state;
+    g_autofree char *path = g_build_filename(SUMSCOPE_SAMPLES_DIR, "blocked.pcap", NULL);
+    GError *error = NULL;
+    assert_null(sum_capture_open(path, "tcp prot 80", &error));
+    assert_true(g_error_matches(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_FILTER));
+    assert_non_null(strstr(error->message, "'tcp prot 80'"));
+    assert_non_null(strstr(error->message, path));
+    g_error_free(error);
+}
+
+static void
+test_flow_capture_not_a_capture_error_names_file(void **state)
+{
+    (void)state;
+    g_autofree char *path = g_build_filename(SUMSCOPE_SAMPLES_DIR, "blocked.truth.json", NULL);
+    GError *error = NULL;
+    assert_null(sum_capture_open(path, NULL, &error));
+    assert_true(g_error_matches(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_FORMAT));
+    assert_true(g_str_has_prefix(error->message, path));
+    assert_null(strchr(error->message, '\n'));
+    g_clear_error(&error);
+    assert_null(sum_capture_open("/nonexistent/x.pcap", NULL, &error));
+    assert_true(g_error_matches(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_OPEN));
+    g_error_free(error);
+}
+
+static void
+test_flow_capture_cut_file_truncated_after_frames(void **state)
+{
+    Fixture *f = *state;
+    g_autofree char *src = g_build_filename(SUMSCOPE_SAMPLES_DIR, "blocked.pcap", NULL);
+    g_autofree char *bytes = NULL;
+    gsize len = 0;
+    assert_true(g_file_get_contents(src, &bytes, &len, NULL));
+    g_autofree char *cut = NULL;
+    int fd = g_file_open_tmp("sumscope-cut-XXXXXX.pcap", &cut, NULL);
+    assert_true(fd >= 0);
+    close(fd);
+    /* The file header, whole records, then a record cut in its middle. */
+    assert_true(g_file_set_contents(cut, bytes, MIN(len, (gsize)3000), NULL));
+    SumCapture *cap = sum_capture_open(cut, NULL, NULL);
+    assert_non_null(cap);
+    Run run = {f->table, 0, 0};
+    GError *error = NULL;
+    assert_false(sum_capture_run(cap, 1, on_frame, &run, &error));
+    assert_true(g_error_matches(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_TRUNCATED));
+    assert_true(run.last_frame > 0); /* the frames before the cut were delivered */
+    g_error_free(error);
+    sum_capture_close(cap);
+    g_unlink(cut);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -362,6 +500,11 @@ main(void)
         T(test_flow_mid_stream_oth_roles_unknown),
         T(test_flow_vlan_outermost_kept),
         cmocka_unit_test(test_flow_payload_kinds_map_to_core_same_word),
+        T(test_flow_capture_blocked_sample_s0_and_sf),
+        T(test_flow_capture_filter_keeps_only_matches),
+        cmocka_unit_test(test_flow_capture_bad_filter_error_names_filter),
+        cmocka_unit_test(test_flow_capture_not_a_capture_error_names_file),
+        T(test_flow_capture_cut_file_truncated_after_frames),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -82,12 +82,16 @@ def check_sample(ts, truth, path):
                             r["sum.peer.cause"], cause, base))
     errs += check_flows(truth, rows)
     errs += check_one_pass(ts, truth, path, rows)
-    # TLS decodes on the TLS channels.
-    tls_families = {"message", "callback"}
-    if any(a["family"] in tls_families for a in truth["allocations"]):
-        if not [r for r in labelled if r["tls.handshake.type"] and
-                r["sum.family"] in tls_families]:
-            errs.append("no tls.handshake.type on any SUM TLS channel")
+    # TLS decodes on every answered TLS channel (message -> control,
+    # callback): the handshake is there for tls.handshake.type.
+    for f in truth["flows"]:
+        if not f["sum"] or f["outcome"] != "answered" or f["transport"] != "tcp":
+            continue
+        fr = flow_rows(rows, f)
+        if {r["sum.family"] for r in fr} & {"message", "callback"} and \
+                not [r for r in fr if r["tls.handshake.type"]]:
+            errs.append("flow %s:%s -> %s:%s: no tls.handshake.type on a SUM TLS channel" % (
+                f["client"], f["client_port"], f["server"], f["server_port"]))
     # The expert item of every finding.
     for f in truth["findings"]:
         code, host, port = f["code"], f["host"], str(f["port"])

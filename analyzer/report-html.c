@@ -12,6 +12,7 @@
 #define HTML_WIDTH 1180       /* SVG width, px */
 #define HTML_GUTTER 230       /* lane labels on the left, px */
 #define HTML_RIGHT 20
+#define HTML_PLOT_X (HTML_GUTTER + 14) /* time 0: room for a marker before it */
 #define HTML_AXIS 34          /* time axis height, px */
 #define HTML_ROW 14           /* one stacked row of bars, px */
 #define HTML_LANE_PAD 6
@@ -99,9 +100,9 @@ static const char CSS[] =
     ".none{color:#5b6475;font-style:italic}"
     ".family-label{font-size:12px;font-weight:600}.family-label .range{font-weight:400;"
     "fill:#5b6475}.lane-label .port{font-weight:600}"
-    ".card.profile{max-width:420px}.card .why{font-size:12px;margin-top:4px}"
+    ".card.profile{flex:1 1 200px;max-width:520px}.card .why{font-size:12px;margin-top:4px}"
     ".remedy{border:1px solid #dde2ea;border-radius:8px;padding:8px 12px;margin:10px 0;"
-    "page-break-inside:avoid}.remedy table.rule{margin:0 0 4px}.remedy p{margin:4px 0}"
+    "page-break-inside:avoid}.remedy table.rule{margin:0 0 4px}.remedy p{margin:4px 0;font-size:14px}"
     ".cmd{font-size:12px;color:#5b6475;margin-top:6px}"
     "@media print{body{margin:8mm;background:#fff}.card,table,tr,svg,.remedy"
     "{page-break-inside:avoid}h2,h3{page-break-after:avoid}th{background:none}"
@@ -249,7 +250,7 @@ typedef struct {
 static double
 x_of(const Scale *s, gint64 t)
 {
-    return HTML_GUTTER + (double)(t - s->t0) / s->span_us * s->plot_w;
+    return HTML_PLOT_X + (double)(t - s->t0) / s->span_us * s->plot_w;
 }
 
 static void
@@ -313,11 +314,13 @@ markers(FILE *out, const Scale *s, const SumResult *r, const Lane *l, double y, 
                     : "",
             a->first_frame, a->n_connections, a->n_connections == 1 ? "" : "s");
         gchar *et = esc(title);
+        /* The diamond ends where the port was first taken, so that it never
+         * hides the start of a short bar. */
         double x = x_of(s, a->t_first), cy = y + h / 2;
         fprintf(out, "<g class=\"marker marker-%s\" data-port=\"%u\" data-cause=\"%s\">"
                      "<title>%s</title><path d=\"M%.1f %.1f l6 -7 l6 7 l-6 7 z\" "
                      "stroke=\"#fff\" stroke-width=\"1\"/></g>\n",
-                kind, a->port, sum_plan_cause_name(a->cause), et, x - 6, cy);
+                kind, a->port, sum_plan_cause_name(a->cause), et, x - 13, cy);
         g_free(et);
         g_free(title);
         g_string_free(cp, TRUE);
@@ -394,7 +397,7 @@ axis(FILE *out, const Scale *s, double y_text, double y0, double y1)
 {
     double step = nice_step(s->span_us / 1e6);
     for (double t = 0; t <= s->span_us / 1e6 + 1e-9; t += step) {
-        double x = HTML_GUTTER + t * 1e6 / s->span_us * s->plot_w;
+        double x = HTML_PLOT_X + t * 1e6 / s->span_us * s->plot_w;
         fprintf(out, "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" "
                      "stroke=\"#e6e9ef\"/><text x=\"%.1f\" y=\"%.0f\" "
                      "text-anchor=\"middle\">%g s</text>\n",
@@ -411,7 +414,7 @@ timeline(FILE *out, const SumResult *r, const SumHost *h)
         g_ptr_array_unref(lanes);
         return;
     }
-    Scale s = {G_MAXINT64, 0, HTML_WIDTH - HTML_GUTTER - HTML_RIGHT};
+    Scale s = {G_MAXINT64, 0, HTML_WIDTH - HTML_PLOT_X - HTML_RIGHT};
     gint64 t1 = 0;
     guint n_conns = 0;
     for (guint i = 0; i < r->channels->len; i++) {
@@ -472,7 +475,7 @@ timeline(FILE *out, const SumResult *r, const SumHost *h)
                 l->outside ? " (outside the documented range)" : "");
         fprintf(out, "<rect class=\"lane-bg %s\" x=\"%d\" y=\"%.1f\" width=\"%.0f\" "
                      "height=\"%.1f\"/>\n", l->outside ? "outside" : "documented", HTML_GUTTER,
-                y, s.plot_w, lh);
+                y, HTML_WIDTH - HTML_GUTTER - HTML_RIGHT + 0.0, lh);
         fprintf(out, "<text class=\"lane-label\" x=\"14\" y=\"%.1f\"><tspan class=\"port\">%u"
                      "</tspan> @ %s%s</text>\n",
                 y + MIN(lh, (double)HTML_ROW) - 3, l->port, short_host,

@@ -825,6 +825,11 @@ test_decode_payload_tls_records_tls(void **state)
                      SUM_DECODE_PAYLOAD_TLS);
     assert_int_equal(sum_decode_classify_payload(appdata, sizeof appdata, 6, 1, 2),
                      SUM_DECODE_PAYLOAD_TLS);
+    /* SSLv2-compatible ClientHello: length 0x2e with the top bit, type 1,
+     * version 3.1 */
+    static const uint8_t v2hello[] = {0x80, 0x2e, 0x01, 0x03, 0x01, 0x00, 0x15};
+    assert_int_equal(sum_decode_classify_payload(v2hello, sizeof v2hello, 6, 1, 2),
+                     SUM_DECODE_PAYLOAD_TLS);
 }
 
 static void
@@ -852,13 +857,15 @@ test_decode_payload_http_ssh_shapes(void **state)
     assert_int_equal(classify_tcp("GET /fw.bin HTTP/1.1\r\n", 22),
                      SUM_DECODE_PAYLOAD_HTTP_REQUEST);
     assert_int_equal(classify_tcp("OPTIONS * HTTP/1.1", 18), SUM_DECODE_PAYLOAD_HTTP_REQUEST);
-    assert_int_equal(classify_tcp("PROPFIND /x", 11), SUM_DECODE_PAYLOAD_HTTP_REQUEST);
+    assert_int_equal(classify_tcp("CONNECT host:443 HTTP/1.1", 25),
+                     SUM_DECODE_PAYLOAD_HTTP_REQUEST);
     assert_int_equal(classify_tcp("HTTP/1.1 200 OK\r\n", 17), SUM_DECODE_PAYLOAD_HTTP_RESPONSE);
     assert_int_equal(classify_tcp("SSH-2.0-OpenSSH_9.2\r\n", 21), SUM_DECODE_PAYLOAD_SSH);
-    /* lower-case method, no space, a method alone, too short for "HTTP/1." */
+    /* an upper-case word that is no method (samples/decoy-service.pcap, an RPC
+     * service on 62286), lower-case method, no space, too short for "HTTP/1." */
+    assert_int_equal(classify_tcp("BIND epm\r\n", 10), SUM_DECODE_PAYLOAD_OTHER);
     assert_int_equal(classify_tcp("get / HTTP/1.1", 14), SUM_DECODE_PAYLOAD_OTHER);
     assert_int_equal(classify_tcp("GETTING", 7), SUM_DECODE_PAYLOAD_OTHER);
-    assert_int_equal(classify_tcp("GET ", 4), SUM_DECODE_PAYLOAD_OTHER);
     assert_int_equal(classify_tcp("HTTP/", 5), SUM_DECODE_PAYLOAD_OTHER);
     assert_int_equal(classify_tcp("", 0), SUM_DECODE_PAYLOAD_NONE);
     assert_int_equal(sum_decode_classify_payload(NULL, 5, 6, 1, 2), SUM_DECODE_PAYLOAD_NONE);
@@ -872,7 +879,7 @@ test_decode_payload_smb_over_netbios_smb(void **state)
     static const uint8_t smb1[] = {0x00, 0x00, 0x00, 0x55, 0xff, 'S', 'M', 'B', 0x72};
     static const uint8_t smb2[] = {0x00, 0x00, 0x00, 0x55, 0xfe, 'S', 'M', 'B', 0x40};
     static const uint8_t smb3[] = {0x00, 0x00, 0x00, 0x55, 0xfd, 'S', 'M', 'B', 0x00};
-    /* NetBIOS session request (type 0x81): not SMB yet */
+    /* NetBIOS session request (type 0x81), called name "EKEF..." */
     static const uint8_t req[] = {0x81, 0x00, 0x00, 0x44, 0x20, 'E', 'K', 'E', 'F'};
     /* session message with length 0, then the magic */
     static const uint8_t zero[] = {0x00, 0x00, 0x00, 0x00, 0xfe, 'S', 'M', 'B'};
@@ -882,7 +889,10 @@ test_decode_payload_smb_over_netbios_smb(void **state)
                      SUM_DECODE_PAYLOAD_SMB);
     assert_int_equal(sum_decode_classify_payload(smb3, sizeof smb3, 6, 50000, 445),
                      SUM_DECODE_PAYLOAD_SMB);
+    /* the session service opening SMB on 139 (core's word too), not elsewhere */
     assert_int_equal(sum_decode_classify_payload(req, sizeof req, 6, 50000, 139),
+                     SUM_DECODE_PAYLOAD_SMB);
+    assert_int_equal(sum_decode_classify_payload(req, sizeof req, 6, 50000, 445),
                      SUM_DECODE_PAYLOAD_OTHER);
     assert_int_equal(sum_decode_classify_payload(zero, sizeof zero, 6, 50000, 445),
                      SUM_DECODE_PAYLOAD_OTHER);

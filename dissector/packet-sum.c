@@ -660,6 +660,34 @@ add_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sum_conv_t *
 #undef GEN
 }
 
+/* The control listener a message connection reached: past its documented
+ * port it moved (SUM-PORTS.md, "a control listener that moved"), in one pass
+ * as soon as the connection starts, with the cause once core knows it. */
+static void
+add_listener_expert(packet_info *pinfo, proto_item *ti, const SumConn *c, const sum_label_t *l)
+{
+    const SumPortRule *r = sum_plan_rule(sum_active_profile(), SUM_FAMILY_CONTROL,
+                                         SUM_TRANSPORT_TCP);
+    gboolean orig_is_host = sum_addr_equal(&c->orig, &l->sum_host) && c->orig_port == l->port;
+    guint16 port = orig_is_host ? c->resp_port : c->orig_port;
+    SumPortPos pos;
+    if (r == NULL || !sum_plan_position(r, port, &pos) || pos.offset == 0)
+        return;
+    SumCause cause = l->peer_alloc != NULL ? l->peer_alloc->cause : SUM_CAUSE_UNKNOWN;
+    if (pos.overflow)
+        expert_add_info_format(pinfo, ti, &ei_sum_outside_range,
+                               "control listener on %u instead of %u%s%s%s, outside the "
+                               "documented range (%u)", port, pos.base,
+                               cause != SUM_CAUSE_UNKNOWN ? " (" : "",
+                               cause != SUM_CAUSE_UNKNOWN ? sum_plan_cause_name(cause) : "",
+                               cause != SUM_CAUSE_UNKNOWN ? ")" : "", pos.range_end);
+    else
+        expert_add_info_format(pinfo, ti, &ei_sum_fallback, "control listener on %u instead "
+                               "of %u%s%s", port, pos.base,
+                               cause != SUM_CAUSE_UNKNOWN ? ": " : "",
+                               cause != SUM_CAUSE_UNKNOWN ? sum_plan_cause_name(cause) : "");
+}
+
 static void
 add_experts(packet_info *pinfo, proto_item *ti, const sum_conv_t *sc, const sum_label_t *l,
             const sum_seg_t *seg)
@@ -693,11 +721,8 @@ add_experts(packet_info *pinfo, proto_item *ti, const sum_conv_t *sc, const sum_
                                    "%s port %u is outside the documented range (%u)",
                                    sum_plan_family_name(l->family), l->port, l->pos.range_end);
     }
-    if (first && l->peer_alloc != NULL && l->peer_alloc->cause == SUM_CAUSE_CONFLICT)
-        expert_add_info_format(pinfo, ti, &ei_sum_fallback,
-                               "%s listener on %u instead of %u: conflict, outside the "
-                               "documented range", sum_plan_family_name(l->peer_alloc->family),
-                               l->peer_alloc->port, l->peer_alloc->base);
+    if (first && l->family == SUM_FAMILY_MESSAGE)
+        add_listener_expert(pinfo, ti, c, l);
     if (c->transport != SUM_TRANSPORT_TCP || l->family == SUM_FAMILY_IPC)
         return;
     gboolean syn = (seg->flags & (SUM_TCP_SYN | SUM_TCP_ACK)) == SUM_TCP_SYN;

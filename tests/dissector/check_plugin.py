@@ -81,6 +81,7 @@ def check_sample(ts, truth, path):
                             r["sum.port.offset"], r["sum.overflow"], r["sum.peer.port"],
                             r["sum.peer.cause"], cause, base))
     errs += check_flows(truth, rows)
+    errs += check_moved_listeners(truth, rows, "")
     errs += check_one_pass(ts, truth, path, rows)
     # TLS decodes on every answered TLS channel (message -> control,
     # callback): the handshake is there for tls.handshake.type.
@@ -169,12 +170,27 @@ def check_flows(truth, rows):
     return errs
 
 
+def check_moved_listeners(truth, rows, when):
+    """A control listener past its documented port is flagged "outside the
+    documented range" on the SYN that reaches it."""
+    errs = []
+    for a in truth["allocations"]:
+        if a["family"] != "control" or a["port"] <= DOC_END["control"]:
+            continue
+        if not [r for r in rows if r["sum.outside_range"] and dst(r) == a["host"] and
+                r["tcp.dstport"] == str(a["port"])]:
+            errs.append("%scontrol listener %s:%d: no sum.outside_range" % (
+                when, a["host"], a["port"]))
+    return errs
+
+
 def check_one_pass(ts, truth, path, rows2):
     """One pass (plain tshark) knows less, but what it says confidently is
     what the second pass says: the same family and port, never on a flow the
     truth calls not SUM, and something confident on every SUM sample."""
     errs = []
     one = ts.fields(path, FIELDS)
+    errs += check_moved_listeners(truth, one, "one pass: ")
     two = {r["frame.number"]: r for r in rows2}
     sure = [r for r in one if r["sum.confidence"] in ("medium", "high")]
     if truth["allocations"] and not sure:

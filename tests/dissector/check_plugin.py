@@ -252,6 +252,15 @@ def check_stats(ts, truth, path):
     m = re.search(r"^SUM frames by family and port\s+(\d+)", p.stdout, re.M)
     if truth["allocations"] and not m:
         errs.append("-z sum,tree counts no SUM frame")
+    # The ledger as a stats tree (Statistics > SUM > Allocation ledger), as
+    # the GUI computes it: after the file is loaded, so with causes.
+    p = ts.run("-2", "-r", ts.readable(path), "-q", "-z", "sum_ledger,tree")
+    for a in truth["allocations"]:
+        if a["family"] == "control":
+            continue  # counted under the SUM host's message connections
+        item = "%s %d: %s" % (a["family"], a["port"], a["cause"])
+        if item not in p.stdout:
+            errs.append("-z sum_ledger,tree has no '%s'" % item)
     return errs
 
 

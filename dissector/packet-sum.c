@@ -69,7 +69,6 @@ static dissector_handle_t http_handle;
 static int hf_tcp_srcport = -1;
 static int hf_tcp_len = -1;
 static int hf_udp_srcport = -1;
-static int hf_udp_length = -1;
 
 /* Preferences: one range per family, defaults from core's plan. */
 static range_t *pref_message_ports;
@@ -355,7 +354,7 @@ read_segment(packet_info *pinfo, proto_tree *tree, sum_seg_t *seg)
 {
     gboolean tcp = pinfo->ptype == PT_TCP;
     field_info *fi = last_field(tree, tcp ? hf_tcp_srcport : hf_udp_srcport);
-    field_info *len = last_field(tree, tcp ? hf_tcp_len : hf_udp_length);
+    field_info *len = tcp ? last_field(tree, hf_tcp_len) : NULL;
     if (fi == NULL || fi->ds_tvb == NULL)
         return FALSE;
     tvbuff_t *t = fi->ds_tvb;
@@ -372,7 +371,11 @@ read_segment(packet_info *pinfo, proto_tree *tree, sum_seg_t *seg)
         seg->flags = sum_tvb_get_u8(t, start + 13);
         seg->payload_len = len != NULL ? finfo_uint(len) : 0;
     } else {
-        guint32 ulen = len != NULL ? finfo_uint(len) : 0;
+        /* The UDP header says its own length: one field less to ask
+         * Wireshark to keep in every frame's tree. */
+        if (tvb_captured_length_remaining(t, start) < 8)
+            return FALSE;
+        guint32 ulen = tvb_get_ntohs(t, start + 4);
         seg->payload_len = ulen > 8 ? ulen - 8 : 0;
     }
     seg->payload = SUM_PAYLOAD_NONE;
@@ -1067,8 +1070,7 @@ proto_reg_handoff_sum(void)
     hf_tcp_srcport = proto_registrar_get_id_byname("tcp.srcport");
     hf_tcp_len = proto_registrar_get_id_byname("tcp.len");
     hf_udp_srcport = proto_registrar_get_id_byname("udp.srcport");
-    hf_udp_length = proto_registrar_get_id_byname("udp.length");
-    int ids[] = {hf_tcp_srcport, hf_tcp_len, hf_udp_srcport, hf_udp_length};
+    int ids[] = {hf_tcp_srcport, hf_tcp_len, hf_udp_srcport};
     for (gsize i = 0; i < G_N_ELEMENTS(ids); i++) {
         if (ids[i] >= 0)
             g_array_append_val(wanted, ids[i]);

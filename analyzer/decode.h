@@ -5,7 +5,8 @@
  * tested with byte arrays and fuzzed directly. One file per layer:
  * decode-link.c (Ethernet, VLAN, Linux cooked, BSD loopback, raw IP),
  * decode-ip.c (IPv4, IPv6 and its extension headers), decode-l4.c (TCP, UDP,
- * ICMP/ICMPv6 with the quoted packet), decode-payload.c (first payload bytes).
+ * ICMP/ICMPv6 with the quoted packet). What the first payload bytes are is
+ * core's word (sum_payload_classify), shared with the Wireshark plugin.
  *
  * Every read goes through the bounded reader below; no struct is ever cast
  * onto packet bytes and no length field is trusted. "Truncated" (the snap
@@ -78,25 +79,6 @@ sum_decode_result sum_decode_frame(uint32_t linktype, const uint8_t *data, size_
                                    size_t wirelen, sum_packet *out);
 const char *sum_decode_result_name(sum_decode_result result);
 const char *sum_decode_linktype_name(uint32_t linktype);
-
-/* What the first payload bytes of one direction look like. Same order as
- * core's SumPayload (sum-conn.h), so the flow code converts with a switch. */
-typedef enum {
-    SUM_DECODE_PAYLOAD_NONE = 0,      /* no payload bytes */
-    SUM_DECODE_PAYLOAD_TLS,           /* record: type 20-23, version 3.0-3.4, sane length */
-    SUM_DECODE_PAYLOAD_HTTP_REQUEST,  /* method token + space */
-    SUM_DECODE_PAYLOAD_HTTP_RESPONSE, /* "HTTP/1." */
-    SUM_DECODE_PAYLOAD_SSH,           /* "SSH-" banner */
-    SUM_DECODE_PAYLOAD_SMB,           /* NetBIOS session message + \xffSMB/\xfeSMB/\xfdSMB */
-    SUM_DECODE_PAYLOAD_NETBIOS,       /* NetBIOS name (UDP 137) or datagram (UDP 138) */
-    SUM_DECODE_PAYLOAD_OTHER,         /* something else */
-    SUM_DECODE_PAYLOAD_COUNT
-} sum_decode_payload;
-
-/* Classifies the first LEN captured payload bytes at P of a PROTO (6 or 17)
- * packet between SPORT and DPORT. */
-sum_decode_payload sum_decode_classify_payload(const uint8_t *p, size_t len, uint8_t proto,
-                                               uint16_t sport, uint16_t dport);
 
 /* ---- Internal to the decode-*.c files: the bounded reader and the hand-offs
  * between layers. Not for other modules. ---- */

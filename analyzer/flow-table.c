@@ -160,31 +160,6 @@ sum_flow_table_emitted(const SumFlowTable *t)
     return t->emitted;
 }
 
-SumPayload
-sum_flow_payload_from_decode(sum_decode_payload kind)
-{
-    switch (kind) {
-    case SUM_DECODE_PAYLOAD_NONE:
-        return SUM_PAYLOAD_NONE;
-    case SUM_DECODE_PAYLOAD_TLS:
-        return SUM_PAYLOAD_TLS;
-    case SUM_DECODE_PAYLOAD_HTTP_REQUEST:
-        return SUM_PAYLOAD_HTTP_REQUEST;
-    case SUM_DECODE_PAYLOAD_HTTP_RESPONSE:
-        return SUM_PAYLOAD_HTTP_RESPONSE;
-    case SUM_DECODE_PAYLOAD_SSH:
-        return SUM_PAYLOAD_SSH;
-    case SUM_DECODE_PAYLOAD_SMB:
-        return SUM_PAYLOAD_SMB;
-    case SUM_DECODE_PAYLOAD_NETBIOS:
-        return SUM_PAYLOAD_NETBIOS;
-    case SUM_DECODE_PAYLOAD_OTHER:
-    case SUM_DECODE_PAYLOAD_COUNT:
-        break;
-    }
-    return SUM_PAYLOAD_OTHER;
-}
-
 static void
 addr_from_packet(SumAddr *out, const sum_packet_addr *in)
 {
@@ -302,11 +277,12 @@ payload_update(Flow *fl, const sum_packet *p, gboolean orig, SumFrame frame)
     SumPayload *slot = orig ? &fl->conn.orig_payload : &fl->conn.resp_payload;
     if (*slot != SUM_PAYLOAD_NONE)
         return;
-    sum_decode_payload kind = sum_decode_classify_payload(p->payload, p->payload_caplen,
-                                                          p->proto, p->sport, p->dport);
+    SumPayload kind = sum_payload_classify(p->payload, p->payload_caplen,
+                                           p->proto == PROTO_UDP ? SUM_TRANSPORT_UDP
+                                                                 : SUM_TRANSPORT_TCP,
+                                           p->sport, p->dport);
     /* Cut by the snap length before any byte: still "something was sent". */
-    *slot = kind == SUM_DECODE_PAYLOAD_NONE ? SUM_PAYLOAD_OTHER
-                                            : sum_flow_payload_from_decode(kind);
+    *slot = kind == SUM_PAYLOAD_NONE ? SUM_PAYLOAD_OTHER : kind;
     if (!orig && fl->conn.payload_frame == 0)
         fl->conn.payload_frame = frame;
 }

@@ -55,9 +55,6 @@ guint sum_flow_table_live(const SumFlowTable *table);       /* flows tracked now
 guint64 sum_flow_table_evicted(const SumFlowTable *table);  /* flows pushed out by the cap */
 guint64 sum_flow_table_emitted(const SumFlowTable *table);  /* flows handed to emit */
 
-/* A first-payload class of the decoders as core's word for it. */
-SumPayload sum_flow_payload_from_decode(sum_decode_payload kind);
-
 G_END_DECLS
 
 #endif /* SUM_FLOW_TABLE_H */

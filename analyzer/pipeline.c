@@ -1,27 +1,27 @@
 /* pipeline.c: the analyzer's one-way data flow (STYLE.md):
- * capture (reader.c) -> decode (pkt-decode.c) -> flows (flows.c)
+ * capture (capture-pcap.c) -> decode (decode-*.c) -> flows (flow-table.c)
  *   -> core: reconstruction (sum-recon.c). */
 #include "pipeline.h"
 
-#include "flows.h"
-#include "pkt.h"
-#include "reader.h"
+#include "capture.h"
+#include "decode.h"
+#include "flow-table.h"
 
 #define PIPELINE_PROGRESS_EVERY 4096u /* frames between progress calls */
 
 struct _SumPipeline {
     SumRecon *recon;
-    SumFlows *flows;
+    SumFlowTable *flows;
     SumCaptureSummary summary;
     guint64 next_frame;
     GHashTable *link_seen;       /* linktype -> 1 */
-    SumReader *reader;           /* while reading */
+    SumCapture *capture;         /* while reading */
     SumProgressFunc progress;
     gpointer progress_user;
 };
 
 static void
-on_conn(const SumConn *conn, gpointer user)
+on_conn(const SumConn *conn, void *user)
 {
     SumPipeline *p = user;
     sum_recon_add(p->recon, conn);
@@ -32,7 +32,7 @@ sum_pipeline_new(const SumProfile *profile, const GArray *hints)
 {
     SumPipeline *p = g_new0(SumPipeline, 1);
     p->recon = sum_recon_new(profile);
-    p->flows = sum_flows_new(profile, on_conn, p);
+    p->flows = sum_flow_table_new(profile, on_conn, p);
     /* Ports moved by --range are relevant too. */
     if (profile != NULL) {
         for (gsize i = 0; i < profile->n_rules; i++) {
@@ -41,7 +41,7 @@ sum_pipeline_new(const SumProfile *profile, const GArray *hints)
                 guint16 port = sum_plan_port_at(r, k);
                 if (port == 0)
                     break;
-                sum_flows_add_port(p->flows, r->transport, port);
+                sum_flow_table_add_port(p->flows, r->transport, port);
             }
         }
     }
@@ -60,7 +60,7 @@ sum_pipeline_free(SumPipeline *p)
     if (p == NULL)
         return;
     sum_recon_free(p->recon);
-    sum_flows_free(p->flows);
+    sum_flow_table_free(p->flows);
     g_ptr_array_unref(p->summary.files);
     g_ptr_array_unref(p->summary.link_types);
     g_hash_table_destroy(p->link_seen);
@@ -81,7 +81,7 @@ note_linktype(SumPipeline *p, guint32 linktype)
     if (g_hash_table_contains(p->link_seen, key))
         return;
     g_hash_table_add(p->link_seen, key);
-    const char *name = pkt_linktype_name(linktype);
+    const char *name = sum_decode_linktype_name(linktype);
     g_ptr_array_add(p->summary.link_types,
                     g_strcmp0(name, "unsupported") == 0
                         ? g_strdup_printf("unsupported (LINKTYPE %u)", linktype)
@@ -89,42 +89,43 @@ note_linktype(SumPipeline *p, guint32 linktype)
 }
 
 static void
-on_frame(const SumFrameInfo *info, const guint8 *data, gpointer user)
+on_frame(guint64 frame, gint64 time_us, guint32 linktype, const guint8 *data, guint32 caplen,
+         guint32 wirelen, void *user)
 {
     SumPipeline *p = user;
     SumCaptureSummary *s = &p->summary;
     s->packets++;
-    s->bytes += info->caplen;
-    if (s->t_first == 0 || info->time < s->t_first)
-        s->t_first = info->time;
-    if (info->time > s->t_last)
-        s->t_last = info->time;
-    pkt_info pkt;
-    switch (pkt_decode(info->linktype, data, info->caplen, info->wirelen, &pkt)) {
-    case PKT_OK:
-        sum_flows_packet(p->flows, &pkt, info->frame, info->time, info->wirelen);
+    s->bytes += caplen;
+    if (s->t_first == 0 || time_us < s->t_first)
+        s->t_first = time_us;
+    if (time_us > s->t_last)
+        s->t_last = time_us;
+    sum_packet pkt;
+    switch (sum_decode_frame(linktype, data, caplen, wirelen, &pkt)) {
+    case SUM_DECODE_OK:
+        sum_flow_table_packet(p->flows, &pkt, frame, time_us);
         break;
-    case PKT_TRUNCATED:
+    case SUM_DECODE_TRUNCATED:
         s->truncated++;
         break;
-    case PKT_INVALID:
+    case SUM_DECODE_INVALID:
         s->invalid++;
         break;
-    case PKT_UNSUPPORTED_LINK:
+    case SUM_DECODE_UNSUPPORTED_LINK:
         s->unsupported++;
         break;
-    case PKT_FRAGMENT:
+    case SUM_DECODE_FRAGMENT:
         s->fragments++;
         break;
-    case PKT_NOT_IP:
+    case SUM_DECODE_NOT_IP:
         s->not_ip++;
         break;
-    default:
+    case SUM_DECODE_RESULT_COUNT:
         break;
     }
-    if (p->progress != NULL && info->frame % PIPELINE_PROGRESS_EVERY == 0) {
+    if (p->progress != NULL && frame % PIPELINE_PROGRESS_EVERY == 0) {
         guint64 done, total;
-        sum_reader_progress(p->reader, &done, &total);
+        sum_capture_progress(p->capture, &done, &total);
         p->progress(done, total, p->progress_user);
     }
 }
@@ -133,31 +134,39 @@ gboolean
 sum_pipeline_read(SumPipeline *p, const char *path, const char *filter, gchar **warning,
                   GError **error)
 {
-    SumReader *r = sum_reader_open(path, filter, error);
-    if (r == NULL)
+    SumCapture *c = sum_capture_open(path, filter, error);
+    if (c == NULL)
         return FALSE;
     g_ptr_array_add(p->summary.files, g_strdup(path));
-    note_linktype(p, sum_reader_linktype(r));
-    p->reader = r;
-    gboolean cut = FALSE;
-    guint64 before = p->summary.packets;
-    gboolean ok = sum_reader_run(r, p->next_frame, on_frame, p, &cut, error);
-    p->next_frame += p->summary.packets - before;
-    p->reader = NULL;
-    sum_reader_close(r);
-    if (ok && cut && warning != NULL)
-        *warning = g_strdup_printf("%s: the file ends in the middle of a record (a capture "
-                                   "stopped while writing?): the %" G_GUINT64_FORMAT
-                                   " frames before it were analysed", path,
-                                   p->summary.packets - before);
+    note_linktype(p, sum_capture_linktype(c));
+    p->capture = c;
+    GError *err = NULL;
+    gboolean ok = sum_capture_run(c, p->next_frame, on_frame, p, &err);
+    guint64 frames = sum_capture_frames(c);
+    p->next_frame += frames;
+    p->capture = NULL;
+    sum_capture_close(c);
+    /* A capture stopped mid-write: what came before the cut record counts. */
+    if (!ok && g_error_matches(err, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_TRUNCATED) &&
+        frames > 0) {
+        if (warning != NULL)
+            *warning = g_strdup_printf("%s: the file ends in the middle of a record (a "
+                                       "capture stopped while writing?): the %"
+                                       G_GUINT64_FORMAT " frames before it were analysed",
+                                       path, frames);
+        g_clear_error(&err);
+        return TRUE;
+    }
+    if (!ok)
+        g_propagate_error(error, err);
     return ok;
 }
 
 SumResult *
 sum_pipeline_finish(SumPipeline *p)
 {
-    sum_flows_flush(p->flows);
-    p->summary.flows_evicted = sum_flows_evicted(p->flows);
+    sum_flow_table_flush(p->flows);
+    p->summary.flows_evicted = sum_flow_table_evicted(p->flows);
     SumResult *res = sum_recon_finish(p->recon);
     p->summary.conns_dropped = res->conns_dropped;
     return res;

@@ -191,7 +191,12 @@ sum_conn_is_tls(const SumConn *conn)
 }
 
 /* The first payload of a direction, by its first bytes (pure: used by the
- * analyzer on raw frames and by the plugin on TCP segments). */
+ * analyzer on raw frames and by the plugin on TCP segments, so both tell the
+ * same story). Shapes, not parses: a TLS record header (RFC 8446, 5.1), an
+ * HTTP/1.x request or status line (RFC 9112, 3 and 4), an SSH banner
+ * (RFC 4253, 4.2), SMB over the NetBIOS session service (RFC 1002, 4.3;
+ * MS-SMB2 2.1), NetBIOS name and datagram services (RFC 1002, 4.2 and 4.4).
+ * Ports are hints only for NetBIOS, whose shapes are too weak alone. */
 static gboolean
 starts_with(const guint8 *p, gsize len, const char *s)
 {
@@ -199,44 +204,100 @@ starts_with(const guint8 *p, gsize len, const char *s)
     return len >= n && memcmp(p, s, n) == 0;
 }
 
+#define SUM_TLS_MAX_RECORD 18432u /* bytes: 2^14 + 2048 (RFC 8446, 5.2) */
+
+/* Content type 20-24 (24: heartbeat), major version 3, minor 0-4, a length
+ * from 1 to 2^14 + 2048. Or an SSLv2-compatible ClientHello (RFC 5246, E.2),
+ * which older Java clients send: a 2-byte length with the top bit set,
+ * message type 1, then version 3.x. */
+static gboolean
+is_tls(const guint8 *p, gsize len)
+{
+    if (len >= 5 && (p[0] & 0x80) && p[2] == 1 && p[3] == 3 && p[4] <= 4)
+        return TRUE;
+    if (len < 5 || p[0] < 20 || p[0] > 24 || p[1] != 3 || p[2] > 4)
+        return FALSE;
+    unsigned rl = (unsigned)p[3] << 8 | p[4];
+    return rl > 0 && rl <= SUM_TLS_MAX_RECORD;
+}
+
+/* A registered method a client fetching firmware would send, then a space.
+ * Not any upper-case word: "BIND epm" on 62286 is an RPC service that is not
+ * HTTP (samples/decoy-service.pcap). */
+static gboolean
+is_http_request(const guint8 *p, gsize len)
+{
+    static const char *const methods[] = {"GET ", "POST ", "PUT ", "HEAD ", "DELETE ",
+                                          "OPTIONS ", "CONNECT ", "PATCH ", "TRACE "};
+    for (gsize i = 0; i < G_N_ELEMENTS(methods); i++) {
+        if (starts_with(p, len, methods[i]))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* A NetBIOS session message (type 0) with a non-zero length carrying the
+ * SMB1, SMB2 or SMB3-transform protocol id; or, on 139, the session
+ * service's own opening (request 0x81, positive 0x82 or negative 0x83
+ * response, keepalive 0x85), which comes before any SMB. */
+static gboolean
+is_smb(const guint8 *p, gsize len, guint16 sport, guint16 dport)
+{
+    if (len >= 4 && (p[0] == 0x81 || p[0] == 0x82 || p[0] == 0x83 || p[0] == 0x85) &&
+        (sport == 139 || dport == 139))
+        return TRUE;
+    if (len < 8 || p[0] != 0x00)
+        return FALSE;
+    unsigned nl = (unsigned)p[1] << 16 | (unsigned)p[2] << 8 | p[3];
+    return nl >= 4 && (p[4] == 0xff || p[4] == 0xfe || p[4] == 0xfd) && p[5] == 'S' &&
+           p[6] == 'M' && p[7] == 'B';
+}
+
+/* NetBIOS name service: a 12-byte header, a known opcode (query,
+ * registration, release, WACK, refresh and its alias, multi-homed) and a few
+ * records. */
+static gboolean
+is_nbns(const guint8 *p, gsize len)
+{
+    if (len < 12)
+        return FALSE;
+    unsigned opcode = (p[2] >> 3) & 0x0f;
+    unsigned records = 0;
+    for (gsize i = 4; i < 12; i += 2)
+        records += (unsigned)p[i] << 8 | p[i + 1];
+    return (opcode == 0 || (opcode >= 5 && opcode <= 9) || opcode == 15) && records >= 1 &&
+           records <= 16;
+}
+
+/* NetBIOS datagram service: message type 0x10-0x16 and a 10-byte header. */
+static gboolean
+is_nbds(const guint8 *p, gsize len)
+{
+    return len >= 10 && p[0] >= 0x10 && p[0] <= 0x16;
+}
+
 SumPayload
 sum_payload_classify(const guint8 *p, gsize len, SumTransport transport, guint16 sport,
                      guint16 dport)
 {
-    static const char *const methods[] = {"GET ", "POST ", "PUT ", "HEAD ", "DELETE ",
-                                          "OPTIONS ", "CONNECT ", "PATCH ", "TRACE "};
     if (p == NULL || len == 0)
         return SUM_PAYLOAD_NONE;
     if (transport == SUM_TRANSPORT_UDP) {
-        if (sport == 137 || dport == 137 || sport == 138 || dport == 138)
+        if ((sport == 137 || dport == 137) && is_nbns(p, len))
+            return SUM_PAYLOAD_NETBIOS;
+        if ((sport == 138 || dport == 138) && is_nbds(p, len))
             return SUM_PAYLOAD_NETBIOS;
         return SUM_PAYLOAD_OTHER;
     }
-    /* TLS record: content type 20-23 (or 24 heartbeat), major version 3,
-     * minor 0-4, and a length under 2^14 + 2048 (RFC 8446, 5.1). */
-    if (len >= 5 && p[0] >= 20 && p[0] <= 24 && p[1] == 3 && p[2] <= 4) {
-        unsigned rl = (unsigned)(p[3] << 8 | p[4]);
-        if (rl > 0 && rl <= 18432)
-            return SUM_PAYLOAD_TLS;
-    }
-    /* SSLv2-compatible ClientHello: 2-byte length with the top bit, type 1. */
-    if (len >= 3 && (p[0] & 0x80) && p[2] == 1)
+    if (is_tls(p, len))
         return SUM_PAYLOAD_TLS;
-    if (starts_with(p, len, "HTTP/1.") || starts_with(p, len, "HTTP/2"))
-        return SUM_PAYLOAD_HTTP_RESPONSE;
-    for (gsize i = 0; i < sizeof methods / sizeof methods[0]; i++) {
-        if (starts_with(p, len, methods[i]))
-            return SUM_PAYLOAD_HTTP_REQUEST;
-    }
     if (starts_with(p, len, "SSH-"))
         return SUM_PAYLOAD_SSH;
-    /* NetBIOS session message (type 0) carrying SMB1/SMB2/SMB3-transform;
-     * or a session request (0x81) / positive response (0x82) on 139. */
-    if (len >= 8 && p[0] == 0x00 && (p[5] == 'S' && p[6] == 'M' && p[7] == 'B') &&
-        (p[4] == 0xff || p[4] == 0xfe || p[4] == 0xfd))
-        return SUM_PAYLOAD_SMB;
-    if (len >= 4 && (p[0] == 0x81 || p[0] == 0x82 || p[0] == 0x83 || p[0] == 0x85) &&
-        (sport == 139 || dport == 139))
+    if (starts_with(p, len, "HTTP/1.") || starts_with(p, len, "HTTP/2"))
+        return SUM_PAYLOAD_HTTP_RESPONSE;
+    if (is_http_request(p, len))
+        return SUM_PAYLOAD_HTTP_REQUEST;
+    if (is_smb(p, len, sport, dport))
         return SUM_PAYLOAD_SMB;
     return SUM_PAYLOAD_OTHER;
 }

@@ -117,8 +117,10 @@ const char *sum_payload_name(SumPayload payload);
 /* The responder answered (SYN-ACK, or payload back). */
 gboolean sum_conn_answered(const SumConn *conn);
 /* Classifies the first payload bytes of a direction: a TLS record (type
- * 20-24, version 3.x, plausible length), an HTTP request or response, an
- * SSH banner, SMB over NetBIOS session, NetBIOS on UDP 137/138, or other. */
+ * 20-24, version 3.x, plausible length, or an SSLv2-compatible ClientHello),
+ * an HTTP request (a registered method) or response, an SSH banner, SMB over
+ * the NetBIOS session service, a well-formed NetBIOS name/datagram message on
+ * UDP 137/138, or other. */
 SumPayload sum_payload_classify(const guint8 *p, gsize len, SumTransport transport,
                                 guint16 sport, guint16 dport);
 /* The first payload of either side, resp first. */

@@ -36,10 +36,126 @@ test_conn_classify_payloads(void **state)
                      SUM_PAYLOAD_SSH);
     assert_int_equal(sum_payload_classify(smb, sizeof smb, TCP, 1, 445), SUM_PAYLOAD_SMB);
     assert_int_equal(sum_payload_classify(smb2, sizeof smb2, TCP, 1, 445), SUM_PAYLOAD_SMB);
-    assert_int_equal(sum_payload_classify(BYTES("x"), UDP, 138, 138), SUM_PAYLOAD_NETBIOS);
+    /* one byte on 138 is no NetBIOS datagram header */
+    assert_int_equal(sum_payload_classify(BYTES("x"), UDP, 138, 138), SUM_PAYLOAD_OTHER);
     assert_int_equal(sum_payload_classify(BYTES("x"), UDP, 50000, 60001), SUM_PAYLOAD_OTHER);
     assert_int_equal(sum_payload_classify(BYTES("banner"), TCP, 62286, 1), SUM_PAYLOAD_OTHER);
     assert_int_equal(sum_payload_classify(NULL, 0, TCP, 1, 2), SUM_PAYLOAD_NONE);
+}
+
+/* ---- First payload: the shapes core tells apart. ---- */
+
+static SumPayload
+classify_tcp(const char *s, size_t n)
+{
+    return sum_payload_classify((const guint8 *)s, n, TCP, 60000, 62286);
+}
+
+static void
+test_conn_payload_tls_records_tls(void **state)
+{
+    (void)state;
+    /* TLS: handshake, version 3.1 (ClientHello record), length 512 */
+    static const uint8_t hello[] = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01};
+    /* TLS: application data, version 3.3, length 32 */
+    static const uint8_t appdata[] = {0x17, 0x03, 0x03, 0x00, 0x20};
+    assert_int_equal(sum_payload_classify(hello, sizeof hello, TCP, 1, 2),
+                     SUM_PAYLOAD_TLS);
+    assert_int_equal(sum_payload_classify(appdata, sizeof appdata, TCP, 1, 2),
+                     SUM_PAYLOAD_TLS);
+    /* SSLv2-compatible ClientHello: length 0x2e with the top bit, type 1,
+     * version 3.1 */
+    static const uint8_t v2hello[] = {0x80, 0x2e, 0x01, 0x03, 0x01, 0x00, 0x15};
+    assert_int_equal(sum_payload_classify(v2hello, sizeof v2hello, TCP, 1, 2),
+                     SUM_PAYLOAD_TLS);
+}
+
+static void
+test_conn_payload_tls_lookalikes_other(void **state)
+{
+    (void)state;
+    /* type 25 (past heartbeat, 24), version 2.0, minor 5, length 0,
+     * length 20000 (past 2^14 + 2048), and a cut 4-byte header */
+    static const uint8_t bad[][5] = {
+        {0x19, 0x03, 0x03, 0x00, 0x10}, {0x16, 0x02, 0x00, 0x00, 0x10},
+        {0x16, 0x03, 0x05, 0x00, 0x10}, {0x16, 0x03, 0x03, 0x00, 0x00},
+        {0x16, 0x03, 0x03, 0x4e, 0x20},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(sum_payload_classify(bad[i], 5, TCP, 1, 2),
+                         SUM_PAYLOAD_OTHER);
+    assert_int_equal(sum_payload_classify(bad[0] + 1, 4, TCP, 1, 2),
+                     SUM_PAYLOAD_OTHER);
+}
+
+static void
+test_conn_payload_http_ssh_shapes(void **state)
+{
+    (void)state;
+    assert_int_equal(classify_tcp("GET /fw.bin HTTP/1.1\r\n", 22),
+                     SUM_PAYLOAD_HTTP_REQUEST);
+    assert_int_equal(classify_tcp("OPTIONS * HTTP/1.1", 18), SUM_PAYLOAD_HTTP_REQUEST);
+    assert_int_equal(classify_tcp("CONNECT host:443 HTTP/1.1", 25),
+                     SUM_PAYLOAD_HTTP_REQUEST);
+    assert_int_equal(classify_tcp("HTTP/1.1 200 OK\r\n", 17), SUM_PAYLOAD_HTTP_RESPONSE);
+    assert_int_equal(classify_tcp("SSH-2.0-OpenSSH_9.2\r\n", 21), SUM_PAYLOAD_SSH);
+    /* an upper-case word that is no method (samples/decoy-service.pcap, an RPC
+     * service on 62286), lower-case method, no space, too short for "HTTP/1." */
+    assert_int_equal(classify_tcp("BIND epm\r\n", 10), SUM_PAYLOAD_OTHER);
+    assert_int_equal(classify_tcp("get / HTTP/1.1", 14), SUM_PAYLOAD_OTHER);
+    assert_int_equal(classify_tcp("GETTING", 7), SUM_PAYLOAD_OTHER);
+    assert_int_equal(classify_tcp("HTTP/", 5), SUM_PAYLOAD_OTHER);
+    assert_int_equal(classify_tcp("", 0), SUM_PAYLOAD_NONE);
+    assert_int_equal(sum_payload_classify(NULL, 5, TCP, 1, 2), SUM_PAYLOAD_NONE);
+}
+
+static void
+test_conn_payload_smb_over_netbios_smb(void **state)
+{
+    (void)state;
+    /* NetBIOS session message, length 0x55, then SMB1 / SMB2 / SMB3 transform */
+    static const uint8_t smb1[] = {0x00, 0x00, 0x00, 0x55, 0xff, 'S', 'M', 'B', 0x72};
+    static const uint8_t smb2[] = {0x00, 0x00, 0x00, 0x55, 0xfe, 'S', 'M', 'B', 0x40};
+    static const uint8_t smb3[] = {0x00, 0x00, 0x00, 0x55, 0xfd, 'S', 'M', 'B', 0x00};
+    /* NetBIOS session request (type 0x81), called name "EKEF..." */
+    static const uint8_t req[] = {0x81, 0x00, 0x00, 0x44, 0x20, 'E', 'K', 'E', 'F'};
+    /* session message with length 0, then the magic */
+    static const uint8_t zero[] = {0x00, 0x00, 0x00, 0x00, 0xfe, 'S', 'M', 'B'};
+    assert_int_equal(sum_payload_classify(smb1, sizeof smb1, TCP, 50000, 445),
+                     SUM_PAYLOAD_SMB);
+    assert_int_equal(sum_payload_classify(smb2, sizeof smb2, TCP, 445, 50000),
+                     SUM_PAYLOAD_SMB);
+    assert_int_equal(sum_payload_classify(smb3, sizeof smb3, TCP, 50000, 445),
+                     SUM_PAYLOAD_SMB);
+    /* the session service opening SMB on 139 (core's word too), not elsewhere */
+    assert_int_equal(sum_payload_classify(req, sizeof req, TCP, 50000, 139),
+                     SUM_PAYLOAD_SMB);
+    assert_int_equal(sum_payload_classify(req, sizeof req, TCP, 50000, 445),
+                     SUM_PAYLOAD_OTHER);
+    assert_int_equal(sum_payload_classify(zero, sizeof zero, TCP, 50000, 445),
+                     SUM_PAYLOAD_OTHER);
+}
+
+static void
+test_conn_payload_netbios_udp_shapes(void **state)
+{
+    (void)state;
+    /* NBNS: id, flags (query, broadcast), qd 1, an 0, ns 0, ar 0 */
+    static const uint8_t nbns[] = {0x12, 0x34, 0x01, 0x10, 0, 1, 0, 0, 0, 0, 0, 0};
+    /* NBDS: direct group datagram (0x11), flags, id, source IP, port 138 */
+    static const uint8_t nbds[] = {0x11, 0x02, 0x00, 0x01, 10, 0, 0, 1, 0x00, 0x8a, 0, 0x40};
+    assert_int_equal(sum_payload_classify(nbns, sizeof nbns, UDP, 137, 137),
+                     SUM_PAYLOAD_NETBIOS);
+    assert_int_equal(sum_payload_classify(nbds, sizeof nbds, UDP, 138, 138),
+                     SUM_PAYLOAD_NETBIOS);
+    /* the same bytes off the NetBIOS ports, and junk on 137 */
+    assert_int_equal(sum_payload_classify(nbns, sizeof nbns, UDP, 60000, 60001),
+                     SUM_PAYLOAD_OTHER);
+    assert_int_equal(sum_payload_classify(nbds, 4, UDP, 138, 138),
+                     SUM_PAYLOAD_OTHER);
+    static const uint8_t junk[12] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    assert_int_equal(sum_payload_classify(junk, sizeof junk, UDP, 137, 137),
+                     SUM_PAYLOAD_OTHER);
 }
 
 static void
@@ -123,6 +239,11 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conn_classify_payloads),
+        cmocka_unit_test(test_conn_payload_tls_records_tls),
+        cmocka_unit_test(test_conn_payload_tls_lookalikes_other),
+        cmocka_unit_test(test_conn_payload_http_ssh_shapes),
+        cmocka_unit_test(test_conn_payload_smb_over_netbios_smb),
+        cmocka_unit_test(test_conn_payload_netbios_udp_shapes),
         cmocka_unit_test(test_conn_addresses_round_trip),
         cmocka_unit_test(test_conn_answered_by_state),
         cmocka_unit_test(test_conn_tcp_track_states),

@@ -337,15 +337,6 @@ test_flow_vlan_outermost_kept(void **state)
     assert_int_equal(emitted(f, 0)->vlan, 200);
 }
 
-static void
-test_flow_payload_kinds_map_to_core_same_word(void **state)
-{
-    (void)state;
-    for (int k = 0; k < SUM_DECODE_PAYLOAD_COUNT; k++)
-        assert_int_equal(sum_flow_payload_from_decode((sum_decode_payload)k), k);
-    assert_int_equal(SUM_DECODE_PAYLOAD_COUNT, SUM_PAYLOAD_COUNT);
-}
-
 /* ---- End to end: capture-pcap.c -> decode -> flow table. ---- */
 
 typedef struct {
@@ -499,7 +490,6 @@ main(void)
         T(test_flow_idle_timeout_emits_s1),
         T(test_flow_mid_stream_oth_roles_unknown),
         T(test_flow_vlan_outermost_kept),
-        cmocka_unit_test(test_flow_payload_kinds_map_to_core_same_word),
         T(test_flow_capture_blocked_sample_s0_and_sf),
         T(test_flow_capture_filter_keeps_only_matches),
         cmocka_unit_test(test_flow_capture_bad_filter_error_names_filter),

@@ -4,8 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "flows.h"
-#include "pkt.h"
+#include "decode.h"
+#include "flow-table.h"
 #include "sum-recon.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static const uint32_t linktypes[] = {1, 0, 12, 101, 108, 113, 228, 229, 276, 147};
 
 static void
-to_recon(const SumConn *c, gpointer user)
+to_recon(const SumConn *c, void *user)
 {
     sum_recon_add(user, c);
 }
@@ -22,8 +22,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     SumRecon *r = sum_recon_new(NULL);
-    SumFlows *f = sum_flows_new(NULL, to_recon, r);
-    sum_flows_set_max_live(f, 32);
+    SumFlowTable *f = sum_flow_table_new(NULL, to_recon, r);
+    sum_flow_table_set_max_live(f, 32);
     SumFrame frame = 1;
     size_t off = 0;
     while (off + 3 <= size) {
@@ -32,16 +32,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         off += 3;
         if (len > size - off)
             len = size - off;
-        pkt_info p;
+        sum_packet p;
         /* wirelen: sometimes larger than caplen, as with a snap length. */
         size_t wire = len + (data[off - 3] & 0x80 ? 100 : 0);
-        if (pkt_decode(lt, data + off, len, wire, &p) == PKT_OK)
-            sum_flows_packet(f, &p, frame, (gint64)frame * 100000, (guint32)wire);
+        if (sum_decode_frame(lt, data + off, len, wire, &p) == SUM_DECODE_OK)
+            sum_flow_table_packet(f, &p, frame, (gint64)frame * 100000);
         off += len;
         frame++;
     }
-    sum_flows_flush(f);
-    sum_flows_free(f);
+    sum_flow_table_flush(f);
+    sum_flow_table_free(f);
     SumResult *res = sum_recon_finish(r);
     sum_result_free(res);
     sum_recon_free(r);

@@ -14,6 +14,7 @@
  */
 #include "sum-recon.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define SUM_RECON_DEFAULT_MAX_CONNS 200000u /* ~40 MiB of SumConn */
@@ -1301,11 +1302,38 @@ finding_cmp(gconstpointer a, gconstpointer b)
 
 /* --- finish ------------------------------------------------------------- */
 
+typedef struct {
+    SumFrame first_frame;
+    guint index;
+} ConnOrder;
+
 static gint
-conn_cmp(gconstpointer a, gconstpointer b)
+conn_order_cmp(gconstpointer a, gconstpointer b)
 {
-    const SumConn *x = a, *y = b;
-    return x->first_frame < y->first_frame ? -1 : x->first_frame > y->first_frame;
+    const ConnOrder *x = a, *y = b;
+    if (x->first_frame != y->first_frame)
+        return x->first_frame < y->first_frame ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* CONNS in order of their first frame (they arrive in the order they
+ * ended). Sorting small (frame, index) pairs and copying each record once is
+ * much cheaper than letting the sort move whole SumConn records around. */
+static GArray *
+conns_sorted(GArray *conns)
+{
+    ConnOrder *order = g_new(ConnOrder, MAX(conns->len, 1u));
+    for (guint i = 0; i < conns->len; i++) {
+        order[i].first_frame = g_array_index(conns, SumConn, i).first_frame;
+        order[i].index = i;
+    }
+    qsort(order, conns->len, sizeof *order, conn_order_cmp);
+    GArray *out = g_array_sized_new(FALSE, FALSE, sizeof(SumConn), conns->len);
+    for (guint i = 0; i < conns->len; i++)
+        g_array_append_val(out, g_array_index(conns, SumConn, order[i].index));
+    g_free(order);
+    g_array_free(conns, TRUE);
+    return out;
 }
 
 static GHashTable *sort_ranks; /* host address -> rank + 1, while sorting */
@@ -1394,7 +1422,7 @@ sum_recon_finish(SumRecon *recon)
     r->conns_seen = recon->seen;
     r->conns_dropped = recon->dropped;
 
-    g_array_sort(recon->conns, conn_cmp);
+    recon->conns = conns_sorted(recon->conns);
     if (recon->profile != NULL) {
         r->profile = recon->profile;
         r->profile_reason = g_strdup_printf("chosen: %s", recon->profile->description);

@@ -267,6 +267,33 @@ test_flow_non_sum_traffic_not_kept(void **state)
 }
 
 static void
+test_flow_relevant_ports_equal_plan_candidates(void **state)
+{
+    (void)state;
+    /* The bitmap is built from the rules' positions; it must be exactly the
+     * set of ports the plan has a candidate for, in every profile, plus the
+     * NetBIOS name and datagram services. */
+    static const SumTransport tr[2] = {SUM_TRANSPORT_TCP, SUM_TRANSPORT_UDP};
+    GArray *out = g_array_new(FALSE, TRUE, sizeof(SumConn));
+    for (int g = 0; g < SUM_GENERATION_COUNT; g++) {
+        const SumProfile *prof = sum_plan_profile((SumGeneration)g);
+        SumFlowTable *t = sum_flow_table_new(prof, collect, out);
+        for (int ti = 0; ti < 2; ti++) {
+            for (guint port = 1; port <= G_MAXUINT16; port++) {
+                gboolean want = sum_plan_candidates(prof, tr[ti], (guint16)port, NULL, 8) > 0 ||
+                                (ti == 1 && (port == 137 || port == 138));
+                /* 9 is a port no profile uses: a test of PORT alone */
+                if (sum_flow_table_port_relevant(t, tr[ti], (guint16)port, 9) != want)
+                    fail_msg("profile %d %s port %u: bitmap %d, plan %d", g,
+                             ti ? "UDP" : "TCP", port, !want, want);
+            }
+        }
+        sum_flow_table_free(t);
+    }
+    g_array_free(out, TRUE);
+}
+
+static void
 test_flow_extra_port_kept(void **state)
 {
     Fixture *f = *state;
@@ -485,6 +512,7 @@ main(void)
         T(test_flow_icmp_unreachable_tied_to_attempt),
         T(test_flow_cap_evicts_oldest_idle_counted),
         T(test_flow_non_sum_traffic_not_kept),
+        T(test_flow_relevant_ports_equal_plan_candidates),
         T(test_flow_extra_port_kept),
         T(test_flow_udp_netbios_exchange_udp),
         T(test_flow_idle_timeout_emits_s1),

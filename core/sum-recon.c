@@ -37,6 +37,9 @@ struct _SumRecon {
     guint64 seen;
     guint64 dropped;
     guint8 *port_class;        /* [transport][port]: PORT_* bits, every profile in use */
+    GArray *relevant;          /* guint8 per conn: bit g, sum_plan_conn_relevant in profile g
+                                * (bit 0 alone for a chosen profile) */
+    guint score[3];            /* --profile auto: classic, web server, 8.x-only signs */
 };
 
 /* What a port is in the plans in use, precomputed: sum_recon_add runs for
@@ -91,6 +94,7 @@ sum_recon_new(const SumProfile *profile)
     r->profile = profile;
     r->conns = g_array_new(FALSE, FALSE, sizeof(SumConn));
     r->hints = g_array_new(FALSE, FALSE, sizeof(SumAddr));
+    r->relevant = g_array_new(FALSE, FALSE, sizeof(guint8));
     r->max_conns = SUM_RECON_DEFAULT_MAX_CONNS;
     r->port_class = g_malloc0(2u * 65536u);
     for (int g = 0; g < SUM_GENERATION_COUNT; g++) {
@@ -123,6 +127,7 @@ sum_recon_free(SumRecon *recon)
     if (recon == NULL)
         return;
     g_array_free(recon->conns, TRUE);
+    g_array_free(recon->relevant, TRUE);
     g_array_free(recon->hints, TRUE);
     g_free(recon->port_class);
     g_free(recon);
@@ -151,6 +156,8 @@ conn_is_strong(const SumConn *c)
            c->orig_payload == SUM_PAYLOAD_HTTP_REQUEST;
 }
 
+static void score_profiles(guint score[3], const SumConn *c);
+
 void
 sum_recon_add(SumRecon *recon, const SumConn *conn)
 {
@@ -178,6 +185,21 @@ sum_recon_add(SumRecon *recon, const SumConn *conn)
         return;
     }
     g_array_append_val(recon->conns, *conn);
+    /* What finish() needs of every connection is worked out here, as they
+     * come (on the analyzer's flow thread), rather than in one more pass
+     * over all of them at the end. */
+    guint8 mask = 0;
+    for (int g = 0; g < SUM_GENERATION_COUNT; g++) {
+        const SumProfile *p = recon->profile != NULL ? recon->profile
+                                                     : sum_plan_profile((SumGeneration)g);
+        if (sum_plan_conn_relevant(p, conn->transport, conn->orig_port, conn->resp_port))
+            mask |= (guint8)(1u << g);
+        if (recon->profile != NULL)
+            break;
+    }
+    g_array_append_val(recon->relevant, mask);
+    if (recon->profile == NULL)
+        score_profiles(recon->score, conn);
 }
 
 /* --- Profile choice (--profile auto) ------------------------------------ */
@@ -189,33 +211,39 @@ in_family(const SumProfile *p, SumFamily f, guint16 port, SumPortPos *pos)
     return r != NULL && sum_plan_position(r, port, pos);
 }
 
+/* What one connection says about the SUM generation: SCORE[0] classic
+ * (message ports talking to control listeners), [1] the 7.x+ web server
+ * (63001 HTTP, 63002 HTTPS), [2] 8.x-only (63002 between SUM's own
+ * processes on loopback). */
+static void
+score_profiles(guint score[3], const SumConn *c)
+{
+    if (c->transport != SUM_TRANSPORT_TCP)
+        return;
+    const SumProfile *classic = sum_plan_profile(SUM_GENERATION_CLASSIC);
+    SumPortPos a, b;
+    if ((in_family(classic, SUM_FAMILY_MESSAGE, c->orig_port, &a) &&
+         in_family(classic, SUM_FAMILY_CONTROL, c->resp_port, &b)) ||
+        (in_family(classic, SUM_FAMILY_MESSAGE, c->resp_port, &a) &&
+         in_family(classic, SUM_FAMILY_CONTROL, c->orig_port, &b)))
+        score[0] += sum_conn_is_tls(c) ? 3 : 1;
+    const SumProfile *g7 = sum_plan_profile(SUM_GENERATION_7);
+    const SumPortRule *web = sum_plan_rule(g7, SUM_FAMILY_FIRMWARE, SUM_TRANSPORT_TCP);
+    const SumPortRule *sweb = sum_plan_rule(g7, SUM_FAMILY_CALLBACK, SUM_TRANSPORT_TCP);
+    if (c->resp_port == web->base && c->orig_payload == SUM_PAYLOAD_HTTP_REQUEST)
+        score[1] += 2;
+    if (c->resp_port == sweb->base && sum_conn_is_tls(c)) {
+        score[1] += 2;
+        if (sum_addr_is_loopback(&c->resp))
+            score[2]++;
+    }
+}
+
 static const SumProfile *
-choose_profile(GArray *conns, gchar **reason)
+choose_profile(const guint score[3], gchar **reason)
 {
     const SumProfile *classic = sum_plan_profile(SUM_GENERATION_CLASSIC);
-    guint classic_score = 0, web_score = 0, gen8_score = 0;
-    for (guint i = 0; i < conns->len; i++) {
-        const SumConn *c = &g_array_index(conns, SumConn, i);
-        if (c->transport != SUM_TRANSPORT_TCP)
-            continue;
-        SumPortPos a, b;
-        if ((in_family(classic, SUM_FAMILY_MESSAGE, c->orig_port, &a) &&
-             in_family(classic, SUM_FAMILY_CONTROL, c->resp_port, &b)) ||
-            (in_family(classic, SUM_FAMILY_MESSAGE, c->resp_port, &a) &&
-             in_family(classic, SUM_FAMILY_CONTROL, c->orig_port, &b)))
-            classic_score += sum_conn_is_tls(c) ? 3 : 1;
-        /* 7.x and later: the web server on 63001 (HTTP) and 63002 (HTTPS). */
-        const SumProfile *g7 = sum_plan_profile(SUM_GENERATION_7);
-        const SumPortRule *web = sum_plan_rule(g7, SUM_FAMILY_FIRMWARE, SUM_TRANSPORT_TCP);
-        const SumPortRule *sweb = sum_plan_rule(g7, SUM_FAMILY_CALLBACK, SUM_TRANSPORT_TCP);
-        if (c->resp_port == web->base && c->orig_payload == SUM_PAYLOAD_HTTP_REQUEST)
-            web_score += 2;
-        if (c->resp_port == sweb->base && sum_conn_is_tls(c)) {
-            web_score += 2;
-            if (sum_addr_is_loopback(&c->resp))
-                gen8_score++;
-        }
-    }
+    guint classic_score = score[0], web_score = score[1], gen8_score = score[2];
     if (classic_score == 0 && web_score == 0) {
         *reason = g_strdup("no sign of any SUM generation; the classic plan by default");
         return classic;
@@ -1422,12 +1450,16 @@ sum_recon_finish(SumRecon *recon)
     r->conns_seen = recon->seen;
     r->conns_dropped = recon->dropped;
 
-    recon->conns = conns_sorted(recon->conns);
     if (recon->profile != NULL) {
         r->profile = recon->profile;
         r->profile_reason = g_strdup_printf("chosen: %s", recon->profile->description);
     } else {
-        r->profile = choose_profile(recon->conns, &r->profile_reason);
+        r->profile = choose_profile(recon->score, &r->profile_reason);
+    }
+    guint8 bit = 1; /* the chosen profile's bit in recon->relevant */
+    for (int g = 0; recon->profile == NULL && g < SUM_GENERATION_COUNT; g++) {
+        if (sum_plan_profile((SumGeneration)g) == r->profile)
+            bit = (guint8)(1u << g);
     }
 
     Work w = {0};
@@ -1437,10 +1469,11 @@ sum_recon_finish(SumRecon *recon)
     /* Keep only what the chosen profile knows. */
     w.conns = g_array_new(FALSE, FALSE, sizeof(SumConn));
     for (guint i = 0; i < recon->conns->len; i++) {
-        const SumConn *c = &g_array_index(recon->conns, SumConn, i);
-        if (sum_plan_conn_relevant(r->profile, c->transport, c->orig_port, c->resp_port))
-            g_array_append_val(w.conns, *c);
+        if (g_array_index(recon->relevant, guint8, i) & bit)
+            g_array_append_val(w.conns, g_array_index(recon->conns, SumConn, i));
     }
+    /* Sorted after the profile's filter: only what is kept pays for it. */
+    w.conns = conns_sorted(w.conns);
     r->conns_kept = w.conns->len;
     w.pairs = g_array_new(FALSE, TRUE, sizeof(Pair));
     w.pair_index = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,

@@ -121,6 +121,9 @@ gboolean sum_conn_answered(const SumConn *conn);
  * an HTTP request (a registered method) or response, an SSH banner, SMB over
  * the NetBIOS session service, a well-formed NetBIOS name/datagram message on
  * UDP 137/138, or other. */
+/* sum_payload_classify() never reads past this many bytes: a caller that
+ * keeps a payload for later needs no more of it. */
+#define SUM_PAYLOAD_CLASSIFY_BYTES 16
 SumPayload sum_payload_classify(const guint8 *p, gsize len, SumTransport transport,
                                 guint16 sport, guint16 dport);
 /* The first payload of either side, resp first. */

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "sum-conn.h"
@@ -159,6 +160,43 @@ test_conn_payload_netbios_udp_shapes(void **state)
 }
 
 static void
+test_conn_payload_classify_reads_only_the_first_bytes(void **state)
+{
+    (void)state;
+    /* Each shape the classifier knows, padded past its window: the class
+     * must not change when only the first SUM_PAYLOAD_CLASSIFY_BYTES are
+     * given (the analyzer keeps no more than that of a payload). */
+    static const char *const texts[] = {
+        "GET /fw.bin HTTP/1.1\r\n", "OPTIONS * HTTP/1.1\r\n", "HTTP/1.1 200 OK\r\n",
+        "SSH-2.0-OpenSSH_9.2\r\n", "BIND epm, then a long line of other text",
+    };
+    static const guint8 bins[][24] = {
+        {0x16, 0x03, 0x01, 0x02, 0x00, 0x01},                 /* TLS handshake */
+        {0x80, 0x2e, 0x01, 0x03, 0x01, 0x00, 0x15},           /* SSLv2 hello */
+        {0x00, 0x00, 0x00, 0x55, 0xfe, 'S', 'M', 'B', 0x40},  /* SMB2 */
+        {0x81, 0x00, 0x00, 0x44, 0x20, 'E', 'K', 'E', 'F'},   /* NBSS request */
+        {0x12, 0x34, 0x01, 0x10, 0, 1, 0, 0, 0, 0, 0, 0},     /* NBNS query */
+        {0x11, 0x02, 0x00, 0x01, 10, 0, 0, 1, 0x00, 0x8a, 0, 0x40}, /* NBDS */
+    };
+    const gsize w = SUM_PAYLOAD_CLASSIFY_BYTES;
+    for (gsize i = 0; i < G_N_ELEMENTS(texts); i++) {
+        const guint8 *p = (const guint8 *)texts[i];
+        gsize n = strlen(texts[i]);
+        assert_true(n > w);
+        assert_int_equal(sum_payload_classify(p, w, TCP, 50000, 62286),
+                         sum_payload_classify(p, n, TCP, 50000, 62286));
+    }
+    for (gsize i = 0; i < G_N_ELEMENTS(bins); i++) {
+        for (int udp = 0; udp < 2; udp++) {
+            SumTransport tr = udp ? UDP : TCP;
+            guint16 port = udp ? (i == 5 ? 138 : 137) : 139;
+            assert_int_equal(sum_payload_classify(bins[i], w, tr, port, port),
+                             sum_payload_classify(bins[i], sizeof bins[i], tr, port, port));
+        }
+    }
+}
+
+static void
 test_conn_addresses_round_trip(void **state)
 {
     (void)state;
@@ -239,6 +277,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conn_classify_payloads),
+        cmocka_unit_test(test_conn_payload_classify_reads_only_the_first_bytes),
         cmocka_unit_test(test_conn_payload_tls_records_tls),
         cmocka_unit_test(test_conn_payload_tls_lookalikes_other),
         cmocka_unit_test(test_conn_payload_http_ssh_shapes),

@@ -47,6 +47,7 @@ struct _SumFlowTable {
     guint64 emitted;
     gint64 last_sweep;                     /* µs of capture time */
     Flow *last;                            /* the flow of the last kept packet, or NULL */
+    GPtrArray *spare;                      /* Flow*: finished flows' memory, for reuse */
 };
 
 /* Eight bytes at a time, multiply and fold (the byte-at-a-time FNV-1a this
@@ -117,6 +118,7 @@ sum_flow_table_new(const SumProfile *profile, SumFlowTableEmit emit, void *user)
     g_return_val_if_fail(emit != NULL, NULL);
     SumFlowTable *t = g_new0(SumFlowTable, 1);
     t->flows = g_hash_table_new(key_hash, key_equal);
+    t->spare = g_ptr_array_new_with_free_func(g_free);
     g_queue_init(&t->active);
     t->emit = emit;
     t->user = user;
@@ -198,6 +200,28 @@ make_key(FlowKey *k, guint8 proto, const sum_packet_addr *src, guint16 sport,
     k->proto = proto;
 }
 
+/* A finished flow's memory is kept for the next one (up to SUM_FLOW_SPARE):
+ * flows come and go by the hundred thousand, and handing each back to malloc
+ * made the allocator, not the analysis, the cost. */
+static void
+flow_release(SumFlowTable *t, Flow *fl)
+{
+    if (t->spare->len >= SUM_FLOW_SPARE)
+        g_free(fl);
+    else
+        g_ptr_array_add(t->spare, fl);
+}
+
+static Flow *
+flow_alloc(SumFlowTable *t)
+{
+    if (t->spare->len == 0)
+        return g_new0(Flow, 1);
+    Flow *fl = g_ptr_array_steal_index_fast(t->spare, t->spare->len - 1);
+    memset(fl, 0, sizeof *fl);
+    return fl;
+}
+
 /* Folds a finished flow out: its final state, the callback, then free. */
 static void
 flow_finish(SumFlowTable *t, Flow *fl)
@@ -209,7 +233,7 @@ flow_finish(SumFlowTable *t, Flow *fl)
         t->last = NULL;
     g_hash_table_remove(t->flows, &fl->key);
     g_queue_unlink(&t->active, &fl->link);
-    g_free(fl);
+    flow_release(t, fl);
 }
 
 static gboolean
@@ -245,7 +269,7 @@ flow_new(SumFlowTable *t, const FlowKey *k, const sum_packet *p, SumFrame frame,
         t->evicted++; /* its story is still told, only cut short */
         flow_finish(t, t->active.head->data);
     }
-    Flow *fl = g_new0(Flow, 1);
+    Flow *fl = flow_alloc(t);
     fl->key = *k;
     fl->link.data = fl;
     SumConn *c = &fl->conn;
@@ -321,22 +345,44 @@ icmp_update(SumFlowTable *t, const sum_packet *p, SumFrame frame)
 }
 
 gboolean
+sum_flow_table_wants(const SumFlowTable *t, const sum_packet *p)
+{
+    g_return_val_if_fail(t != NULL && p != NULL, FALSE);
+    if (p->ip_version == 0 || p->fragment)
+        return FALSE;
+    if (p->proto == PROTO_ICMP || p->proto == PROTO_ICMPV6) {
+        /* Only a quote of a kept flow can be tied to one. */
+        return p->icmp_quoted && (p->q_proto == PROTO_TCP || p->q_proto == PROTO_UDP) &&
+               (port_marked(t, transport_index(p->q_proto), p->q_sport) ||
+                port_marked(t, transport_index(p->q_proto), p->q_dport));
+    }
+    if (p->proto != PROTO_TCP && p->proto != PROTO_UDP)
+        return FALSE;
+    int ti = transport_index(p->proto);
+    return port_marked(t, ti, p->sport) || port_marked(t, ti, p->dport);
+}
+
+void
+sum_flow_table_tick(SumFlowTable *t, gint64 now)
+{
+    g_return_if_fail(t != NULL);
+    if (sum_flow_sweep_due(t->last_sweep, now)) {
+        sweep(t, now);
+        t->last_sweep = now;
+    }
+}
+
+gboolean
 sum_flow_table_packet(SumFlowTable *t, const sum_packet *p, SumFrame frame, gint64 now)
 {
     g_return_val_if_fail(t != NULL && p != NULL, FALSE);
     if (p->ip_version == 0 || p->fragment)
         return FALSE;
-    if (now - t->last_sweep > SUM_FLOW_SWEEP_US || now < t->last_sweep) {
-        sweep(t, now);
-        t->last_sweep = now;
-    }
+    sum_flow_table_tick(t, now);
+    if (!sum_flow_table_wants(t, p))
+        return FALSE; /* the cheap test first: no key, no lookup */
     if (p->proto == PROTO_ICMP || p->proto == PROTO_ICMPV6)
         return icmp_update(t, p, frame);
-    if (p->proto != PROTO_TCP && p->proto != PROTO_UDP)
-        return FALSE;
-    int ti = transport_index(p->proto);
-    if (!port_marked(t, ti, p->sport) && !port_marked(t, ti, p->dport))
-        return FALSE; /* the cheap test first: no key, no lookup */
     FlowKey k;
     make_key(&k, p->proto, &p->src, p->sport, &p->dst, p->dport);
     /* Packets come in trains (a handshake, a transfer): the last flow first. */
@@ -388,6 +434,7 @@ sum_flow_table_free(SumFlowTable *t)
         g_queue_unlink(&t->active, &fl->link);
         g_free(fl);
     }
+    g_ptr_array_unref(t->spare); /* frees the spare flows */
     g_hash_table_destroy(t->flows);
     g_free(t);
 }

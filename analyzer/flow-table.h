@@ -23,6 +23,7 @@
 #include <glib.h>
 #include "decode.h"
 #include "sum-conn.h"
+#include "sum-limits.h"
 
 G_BEGIN_DECLS
 
@@ -42,6 +43,26 @@ gboolean sum_flow_table_port_relevant(const SumFlowTable *table, SumTransport tr
                                       guint16 sport, guint16 dport);
 /* The hard cap on live flows (default SUM_FLOW_MAX_LIVE, at least 1). */
 void sum_flow_table_set_max_live(SumFlowTable *table, guint max);
+
+/* Whether sum_flow_table_packet() would look at PKT beyond the clock: a
+ * TCP/UDP packet on a kept port, or an ICMP(v6) unreachable quoting one.
+ * Reads only what sum_flow_table_new() and _add_port() set, so a reader
+ * thread may ask while another thread feeds packets. */
+gboolean sum_flow_table_wants(const SumFlowTable *table, const sum_packet *pkt);
+
+/* Whether the table sweeps for expired flows at capture time NOW when it
+ * last swept at LAST (every SUM_FLOW_SWEEP_US, and when time goes back). A
+ * caller that hands the table only the packets it wants keeps its own LAST
+ * by this rule and calls sum_flow_table_tick() when it says so, and the table
+ * expires flows exactly as if it had seen every packet. */
+static inline gboolean
+sum_flow_sweep_due(gint64 last, gint64 now)
+{
+    return now - last > SUM_FLOW_SWEEP_US || now < last;
+}
+
+/* Capture time NOW has come (a packet the table does not want). */
+void sum_flow_table_tick(SumFlowTable *table, gint64 now);
 
 /* One packet that decoded as SUM_DECODE_OK. FRAME: 1-based across the run;
  * TIME_US: capture time in µs since the epoch. Returns TRUE when the packet

@@ -1,23 +1,113 @@
 /* pipeline.c: the analyzer's one-way data flow (STYLE.md):
  * capture (capture-pcap.c) -> decode (decode-*.c) -> flows (flow-table.c)
- *   -> core: reconstruction (sum-recon.c). */
+ *   -> core: reconstruction (sum-recon.c).
+ *
+ * Two threads, one direction. The calling thread reads and decodes every
+ * frame, keeps the capture's counters and asks the flow table (read-only)
+ * whether it wants the packet; the few it wants are copied, with the first
+ * SUM_PAYLOAD_CLASSIFY_BYTES of their payload, into batches that a worker
+ * thread feeds to the flow table, whose finished flows go to the
+ * reconstruction. Reading a file costs about as much as everything after it,
+ * so the two overlap. The batches are a fixed set handed back and forth
+ * through two queues: when the worker falls behind the reader waits, so
+ * memory stays bounded. Order is kept (one reader, one worker, FIFO), and the
+ * flow table's clock gets a tick whenever it would have swept had it seen
+ * every packet, so the result is the same as feeding it frame by frame.
+ */
 #include "pipeline.h"
+
+#include <pthread.h>
+#include <string.h>
 
 #include "capture.h"
 #include "decode.h"
 #include "flow-table.h"
 
 #define PIPELINE_PROGRESS_EVERY 4096u /* frames between progress calls */
+#define PIPELINE_BATCH_ITEMS 2048u    /* packets per hand-over to the worker */
+#define PIPELINE_BATCHES 8u           /* batches in flight (about 2.5 MB in all) */
+
+/* A queue of batches: a fixed ring (there are never more than
+ * PIPELINE_BATCHES), one mutex, one condition. POSIX threads rather than
+ * GAsyncQueue so that ThreadSanitizer sees the hand-over (GLib's mutexes are
+ * futexes it cannot follow) and checks the ownership rule below. */
+typedef struct {
+    pthread_mutex_t lock;
+    pthread_cond_t ready;
+    void *slots[PIPELINE_BATCHES];
+    guint head, len;
+} BatchQueue;
+
+static void
+queue_init(BatchQueue *q)
+{
+    pthread_mutex_init(&q->lock, NULL);
+    pthread_cond_init(&q->ready, NULL);
+    q->head = q->len = 0;
+}
+
+static void
+queue_clear(BatchQueue *q)
+{
+    pthread_mutex_destroy(&q->lock);
+    pthread_cond_destroy(&q->ready);
+}
+
+static void
+queue_push(BatchQueue *q, void *batch)
+{
+    pthread_mutex_lock(&q->lock);
+    g_assert(q->len < PIPELINE_BATCHES);
+    q->slots[(q->head + q->len) % PIPELINE_BATCHES] = batch;
+    q->len++;
+    pthread_cond_signal(&q->ready);
+    pthread_mutex_unlock(&q->lock);
+}
+
+/* Waits for a batch. */
+static void *
+queue_pop(BatchQueue *q)
+{
+    pthread_mutex_lock(&q->lock);
+    while (q->len == 0)
+        pthread_cond_wait(&q->ready, &q->lock);
+    void *batch = q->slots[q->head];
+    q->head = (q->head + 1) % PIPELINE_BATCHES;
+    q->len--;
+    pthread_mutex_unlock(&q->lock);
+    return batch;
+}
+
+/* One packet for the worker, or a clock tick (TICK set: only TIME_US). */
+typedef struct {
+    sum_packet pkt;              /* payload re-pointed at HEAD by the worker */
+    guint8 head[SUM_PAYLOAD_CLASSIFY_BYTES]; /* the payload's first bytes */
+    guint64 frame;               /* 1-based across the run */
+    gint64 time_us;              /* capture time, µs since the epoch */
+    gboolean tick;
+} Item;
+
+typedef struct {
+    guint n;                     /* items used */
+    gboolean stop;               /* the worker ends after this batch */
+    Item items[PIPELINE_BATCH_ITEMS];
+} Batch;
 
 struct _SumPipeline {
-    SumRecon *recon;
-    SumFlowTable *flows;
+    SumRecon *recon;             /* the worker's until it is joined */
+    SumFlowTable *flows;         /* the worker's; the reader only asks _wants */
     SumCaptureSummary summary;
     guint64 next_frame;
     GHashTable *link_seen;       /* linktype -> 1 */
     SumCapture *capture;         /* while reading */
     SumProgressFunc progress;
     gpointer progress_user;
+    gint64 last_sweep;           /* the flow table's sweep clock, as it would be */
+    GThread *worker;             /* NULL once joined */
+    BatchQueue full;             /* Batch*: reader -> worker */
+    BatchQueue empty;            /* Batch*: worker -> reader */
+    Batch *batch;                /* being filled by the reader, or NULL */
+    Batch *batches;              /* the PIPELINE_BATCHES batches */
 };
 
 static void
@@ -25,6 +115,33 @@ on_conn(const SumConn *conn, void *user)
 {
     SumPipeline *p = user;
     sum_recon_add(p->recon, conn);
+}
+
+static gpointer
+worker_main(gpointer data)
+{
+    SumPipeline *p = data;
+    for (;;) {
+        Batch *b = queue_pop(&p->full);
+        for (guint i = 0; i < b->n; i++) {
+            Item *it = &b->items[i];
+            if (it->tick) {
+                sum_flow_table_tick(p->flows, it->time_us);
+                continue;
+            }
+            if (it->pkt.payload != NULL)
+                it->pkt.payload = it->head;
+            sum_flow_table_packet(p->flows, &it->pkt, it->frame, it->time_us);
+        }
+        gboolean stop = b->stop;
+        b->n = 0;
+        b->stop = FALSE;
+        queue_push(&p->empty, b);
+        if (stop)
+            break;
+    }
+    sum_flow_table_flush(p->flows);
+    return NULL;
 }
 
 SumPipeline *
@@ -51,7 +168,53 @@ sum_pipeline_new(const SumProfile *profile, const GArray *hints)
     p->summary.link_types = g_ptr_array_new_with_free_func(g_free);
     p->link_seen = g_hash_table_new(g_direct_hash, g_direct_equal);
     p->next_frame = 1;
+    queue_init(&p->full);
+    queue_init(&p->empty);
+    p->batches = g_new0(Batch, PIPELINE_BATCHES);
+    for (guint i = 0; i < PIPELINE_BATCHES; i++)
+        queue_push(&p->empty, &p->batches[i]);
+    /* Started last: from here on the flow table and the reconstruction are
+     * the worker's, until sum_pipeline_finish() or _free() joins it. */
+    p->worker = g_thread_new("sumscope-flows", worker_main, p);
     return p;
+}
+
+/* Hands the batch being filled to the worker (STOP: as its last). */
+static void
+send_batch(SumPipeline *p, gboolean stop)
+{
+    if (p->batch == NULL) {
+        if (!stop)
+            return;
+        p->batch = queue_pop(&p->empty);
+    }
+    p->batch->stop = stop;
+    queue_push(&p->full, p->batch);
+    p->batch = NULL;
+}
+
+/* The next free item. A full batch is sent here, before its successor is
+ * taken, never right after its last item: the caller still writes that one. */
+static Item *
+next_item(SumPipeline *p)
+{
+    if (p->batch != NULL && p->batch->n == PIPELINE_BATCH_ITEMS)
+        send_batch(p, FALSE);
+    if (p->batch == NULL)
+        p->batch = queue_pop(&p->empty); /* waits while the worker is behind */
+    return &p->batch->items[p->batch->n++];
+}
+
+/* Stops the worker after everything sent so far; the flow table is flushed
+ * into the reconstruction. */
+static void
+join_worker(SumPipeline *p)
+{
+    if (p->worker == NULL)
+        return;
+    send_batch(p, TRUE);
+    g_thread_join(p->worker);
+    p->worker = NULL;
 }
 
 void
@@ -59,8 +222,12 @@ sum_pipeline_free(SumPipeline *p)
 {
     if (p == NULL)
         return;
+    join_worker(p);
     sum_recon_free(p->recon);
     sum_flow_table_free(p->flows);
+    queue_clear(&p->full);
+    queue_clear(&p->empty);
+    g_free(p->batches);
     g_ptr_array_unref(p->summary.files);
     g_ptr_array_unref(p->summary.link_types);
     g_hash_table_destroy(p->link_seen);
@@ -88,6 +255,32 @@ note_linktype(SumPipeline *p, guint32 linktype)
                         : g_strdup(name));
 }
 
+/* A decoded packet: to the worker if the flow table wants it, else only a
+ * clock tick when the table would have swept at this packet. */
+static void
+hand_over(SumPipeline *p, const sum_packet *pkt, guint64 frame, gint64 time_us)
+{
+    if (pkt->ip_version == 0 || pkt->fragment)
+        return; /* the flow table ignores these before its clock */
+    gboolean due = sum_flow_sweep_due(p->last_sweep, time_us);
+    if (due)
+        p->last_sweep = time_us;
+    gboolean wanted = sum_flow_table_wants(p->flows, pkt);
+    if (!wanted && !due)
+        return;
+    Item *it = next_item(p);
+    it->frame = frame;
+    it->time_us = time_us;
+    it->tick = !wanted;
+    if (!wanted)
+        return;
+    it->pkt = *pkt;
+    guint32 n = MIN(pkt->payload_caplen, (guint32)SUM_PAYLOAD_CLASSIFY_BYTES);
+    if (pkt->payload != NULL && n > 0)
+        memcpy(it->head, pkt->payload, n);
+    it->pkt.payload_caplen = n;
+}
+
 static void
 on_frame(guint64 frame, gint64 time_us, guint32 linktype, const guint8 *data, guint32 caplen,
          guint32 wirelen, void *user)
@@ -103,7 +296,7 @@ on_frame(guint64 frame, gint64 time_us, guint32 linktype, const guint8 *data, gu
     sum_packet pkt;
     switch (sum_decode_frame(linktype, data, caplen, wirelen, &pkt)) {
     case SUM_DECODE_OK:
-        sum_flow_table_packet(p->flows, &pkt, frame, time_us);
+        hand_over(p, &pkt, frame, time_us);
         break;
     case SUM_DECODE_TRUNCATED:
         s->truncated++;
@@ -134,6 +327,7 @@ gboolean
 sum_pipeline_read(SumPipeline *p, const char *path, const char *filter, gchar **warning,
                   GError **error)
 {
+    g_return_val_if_fail(p->worker != NULL, FALSE);
     SumCapture *c = sum_capture_open(path, filter, error);
     if (c == NULL)
         return FALSE;
@@ -146,6 +340,7 @@ sum_pipeline_read(SumPipeline *p, const char *path, const char *filter, gchar **
     p->next_frame += frames;
     p->capture = NULL;
     sum_capture_close(c);
+    send_batch(p, FALSE); /* the worker catches up while the next file opens */
     /* A capture stopped mid-write: what came before the cut record counts. */
     if (!ok && g_error_matches(err, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_TRUNCATED) &&
         frames > 0) {
@@ -165,7 +360,8 @@ sum_pipeline_read(SumPipeline *p, const char *path, const char *filter, gchar **
 SumResult *
 sum_pipeline_finish(SumPipeline *p)
 {
-    sum_flow_table_flush(p->flows);
+    g_return_val_if_fail(p->worker != NULL, NULL);
+    join_worker(p);
     p->summary.flows_evicted = sum_flow_table_evicted(p->flows);
     SumResult *res = sum_recon_finish(p->recon);
     p->summary.conns_dropped = res->conns_dropped;

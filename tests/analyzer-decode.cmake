@@ -4,3 +4,8 @@ sumscope_cmocka_test(test_decode SOURCES test_decode.c LIBS sumanalyzer)
 sumscope_cmocka_test(test_flow SOURCES test_flow.c LIBS sumanalyzer)
 target_compile_definitions(test_flow PRIVATE SUMSCOPE_SAMPLES_DIR="${SUMSCOPE_SAMPLES_DIR}")
 set_tests_properties(test_decode test_flow PROPERTIES LABELS "unit;analyzer")
+
+# analyzer/pipeline.c: the two-thread pipeline against a one-thread reference.
+sumscope_cmocka_test(test_pipeline SOURCES test_pipeline.c LIBS sumanalyzer)
+target_compile_definitions(test_pipeline PRIVATE SUMSCOPE_SAMPLES_DIR="${SUMSCOPE_SAMPLES_DIR}")
+set_tests_properties(test_pipeline PROPERTIES LABELS "unit;analyzer")

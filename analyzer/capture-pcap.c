@@ -7,9 +7,12 @@
  * error (pcap_dispatch(3PCAP)), which is how end-of-file and error differ.
  */
 #include "capture.h"
+#include "capture-pcapng.h"
+#include "decode.h"
 #include "sum-limits.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,6 +23,9 @@ struct _SumCapture {
     FILE *fp;            /* ours until pcap_fopen_offline takes it */
     char *buffer;        /* a file's stdio buffer: freed after the FILE closes */
     pcap_t *pcap;
+    SumPcapng *ng;       /* instead of PCAP: a pcapng file of mixed link types */
+    char *filter;        /* with NG: the filter, compiled per link type below */
+    GHashTable *programs; /* with NG: linktype + 1 -> struct bpf_program* */
     guint64 size;        /* bytes; 0 when unknown */
     guint32 linktype;
     SumCaptureFrameFunc fn;
@@ -103,6 +109,84 @@ set_buffer(SumCapture *c)
     setvbuf(c->fp, c->buffer, _IOFBF, SUM_CAPTURE_BUFFER_BYTES);
 }
 
+static void
+program_free(gpointer p)
+{
+    pcap_freecode(p);
+    g_free(p);
+}
+
+/* The filter compiled for LINKTYPE (a pcapng file of mixed link types reads
+ * without libpcap's reader, so each link type gets its own program, as
+ * libpcap would compile it for a capture of that type). */
+static const struct bpf_program *
+program_for(SumCapture *c, guint32 linktype, GError **error)
+{
+    if (c->programs == NULL)
+        c->programs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                            program_free);
+    gpointer key = GUINT_TO_POINTER(linktype + 1);
+    struct bpf_program *prog = g_hash_table_lookup(c->programs, key);
+    if (prog != NULL)
+        return prog;
+    /* pcap_open_dead() takes a DLT_ value; the file gave a LINKTYPE_ one.
+     * They are the same number except for raw IP (LINKTYPE_RAW 101 is
+     * DLT_RAW, 12 or 14 by platform), as libpcap's own reader maps them. */
+    int dlt = linktype == SUM_LINKTYPE_RAW ? DLT_RAW : (int)linktype;
+    pcap_t *dead = pcap_open_dead(dlt, 262144);
+    if (dead == NULL) {
+        g_set_error(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_FILTER,
+                    "%s: cannot compile filters for link type %u", c->path, linktype);
+        return NULL;
+    }
+    prog = g_new0(struct bpf_program, 1);
+    if (pcap_compile(dead, prog, c->filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+        /* Checked on the first interface's type at open: a filter that made
+         * sense there but not here ("ether host" on a cooked or raw-IP
+         * interface) matches none of this interface's frames. */
+        if (linktype == c->linktype) {
+            g_set_error(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_FILTER,
+                        "%s: invalid filter '%s': %s", c->path, c->filter, pcap_geterr(dead));
+            g_free(prog);
+            pcap_close(dead);
+            return NULL;
+        }
+        /* One BPF instruction, "ret #0": reject. calloc, as pcap_freecode
+         * frees it with free(). */
+        prog->bf_insns = calloc(1, sizeof(struct bpf_insn));
+        g_assert(prog->bf_insns != NULL);
+        prog->bf_insns[0].code = BPF_RET | BPF_K;
+        prog->bf_len = 1;
+        g_hash_table_insert(c->programs, key, prog);
+        pcap_close(dead);
+        return prog;
+    }
+    pcap_close(dead);
+    g_hash_table_insert(c->programs, key, prog);
+    return prog;
+}
+
+static gboolean
+run_pcapng(SumCapture *c, GError **error)
+{
+    SumPcapngPacket pk;
+    int rc;
+    while ((rc = sum_pcapng_next(c->ng, &pk, error)) > 0) {
+        if (c->filter != NULL) {
+            const struct bpf_program *prog = program_for(c, pk.linktype, error);
+            if (prog == NULL)
+                return FALSE;
+            struct pcap_pkthdr h = {{0, 0}, pk.caplen, pk.wirelen};
+            if (pcap_offline_filter(prog, &h, pk.data) == 0)
+                continue;
+        }
+        c->fn(c->next_frame++, pk.time_us, pk.linktype, pk.data, pk.caplen, pk.wirelen,
+              c->user);
+        c->frames++;
+    }
+    return rc == 0;
+}
+
 SumCapture *
 sum_capture_open(const char *path, const char *filter, GError **error)
 {
@@ -114,6 +198,17 @@ sum_capture_open(const char *path, const char *filter, GError **error)
     if (!open_file(c, path, error))
         goto fail;
     set_buffer(c);
+    guint32 first = 0;
+    if (c->fp != stdin && c->size > 0 && sum_pcapng_mixed_linktypes(c->fp, &first)) {
+        c->ng = sum_pcapng_new(c->fp, path);
+        c->linktype = first;
+        if (filter != NULL && *filter != '\0') {
+            c->filter = g_strdup(filter);
+            if (program_for(c, first, error) == NULL)
+                goto fail;
+        }
+        return c;
+    }
     c->pcap = pcap_fopen_offline_with_tstamp_precision(c->fp, PCAP_TSTAMP_PRECISION_MICRO,
                                                        errbuf);
     if (c->pcap == NULL) {
@@ -144,10 +239,12 @@ gboolean
 sum_capture_run(SumCapture *c, guint64 first_frame, SumCaptureFrameFunc fn, void *user,
                 GError **error)
 {
-    g_return_val_if_fail(c != NULL && c->pcap != NULL && fn != NULL, FALSE);
+    g_return_val_if_fail(c != NULL && (c->pcap != NULL || c->ng != NULL) && fn != NULL, FALSE);
     c->fn = fn;
     c->user = user;
     c->next_frame = first_frame;
+    if (c->ng != NULL)
+        return run_pcapng(c, error);
     for (;;) {
         int n = pcap_dispatch(c->pcap, SUM_CAPTURE_BATCH_FRAMES, on_frame, (u_char *)c);
         if (n > 0)
@@ -158,9 +255,18 @@ sum_capture_run(SumCapture *c, guint64 first_frame, SumCaptureFrameFunc fn, void
         /* libpcap's words for a record cut short: "truncated dump file",
          * "truncated pcapng dump file". */
         gboolean cut = strstr(msg, "truncated") != NULL;
+        /* Interfaces of different link types that the look ahead at open
+         * could not see: on standard input, or declared after packets. */
+        gboolean mixed = strstr(msg, "different from the type of the first") != NULL;
         g_set_error(error, SUM_CAPTURE_ERROR,
-                    cut ? SUM_CAPTURE_ERROR_TRUNCATED : SUM_CAPTURE_ERROR_READ, "%s: %s",
-                    c->path, msg);
+                    cut ? SUM_CAPTURE_ERROR_TRUNCATED : SUM_CAPTURE_ERROR_READ, "%s: %s%s",
+                    c->path, msg,
+                    mixed ? (g_strcmp0(c->path, "-") == 0
+                                 ? " (sumscope reads such pcapng files by name, not on "
+                                   "standard input)"
+                                 : " (declared after the first packet; mergecap -w can "
+                                   "rewrite the file with every interface first)")
+                          : "");
         return FALSE;
     }
 }
@@ -182,9 +288,9 @@ sum_capture_progress(const SumCapture *c, guint64 *done, guint64 *total)
 {
     *total = c->size;
     *done = 0;
-    if (c->pcap == NULL || c->size == 0)
+    if ((c->pcap == NULL && c->ng == NULL) || c->size == 0)
         return;
-    FILE *fp = pcap_file(c->pcap);
+    FILE *fp = c->ng != NULL ? c->fp : pcap_file(c->pcap);
     long pos = fp != NULL ? ftell(fp) : -1;
     if (pos > 0)
         *done = MIN((guint64)pos, c->size);
@@ -195,6 +301,10 @@ sum_capture_close(SumCapture *c)
 {
     if (c == NULL)
         return;
+    sum_pcapng_free(c->ng);
+    if (c->programs != NULL)
+        g_hash_table_destroy(c->programs);
+    g_free(c->filter);
     if (c->pcap != NULL)
         pcap_close(c->pcap);
     else if (c->fp != NULL && c->fp != stdin)

@@ -1,7 +1,8 @@
 /* capture.h: reading capture files (pcap or pcapng) frame by frame.
  *
  * The only part of the analyzer that sees libpcap; what it hands on is bytes,
- * lengths, a LINKTYPE_ number, a frame number and a time in µs. The file is
+ * lengths, a LINKTYPE_ number (per frame: a pcapng file's interfaces may
+ * differ, capture-pcapng.c), a frame number and a time in µs. The file is
  * opened here with a 1 MiB stdio buffer and read with pcap_dispatch (2.4x
  * faster than pcap_open_offline + pcap_next_ex here: STYLE.md, "Measured").
  */
@@ -13,7 +14,7 @@
 G_BEGIN_DECLS
 
 /* One frame. FRAME: 1-based across the run (the caller chooses the first);
- * TIME_US: µs since the epoch; LINKTYPE: the file's LINKTYPE_ value; DATA:
+ * TIME_US: µs since the epoch; LINKTYPE: the frame's LINKTYPE_ value; DATA:
  * CAPLEN bytes, valid during the call only (copy what you keep); WIRELEN:
  * the frame's length on the wire. */
 typedef void (*SumCaptureFrameFunc)(guint64 frame, gint64 time_us, guint32 linktype,

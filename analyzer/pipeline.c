@@ -103,6 +103,7 @@ struct _SumPipeline {
     SumProgressFunc progress;
     gpointer progress_user;
     gint64 last_sweep;           /* the flow table's sweep clock, as it would be */
+    guint32 last_linktype;       /* of the last frame (+ 1; 0 = none yet) */
     GThread *worker;             /* NULL once joined */
     BatchQueue full;             /* Batch*: reader -> worker */
     BatchQueue empty;            /* Batch*: worker -> reader */
@@ -287,6 +288,10 @@ on_frame(guint64 frame, gint64 time_us, guint32 linktype, const guint8 *data, gu
 {
     SumPipeline *p = user;
     SumCaptureSummary *s = &p->summary;
+    if (linktype + 1 != p->last_linktype) { /* pcapng: interfaces may differ */
+        note_linktype(p, linktype);
+        p->last_linktype = linktype + 1;
+    }
     s->packets++;
     s->bytes += caplen;
     if (s->t_first == 0 || time_us < s->t_first)
@@ -333,6 +338,7 @@ sum_pipeline_read(SumPipeline *p, const char *path, const char *filter, gchar **
         return FALSE;
     g_ptr_array_add(p->summary.files, g_strdup(path));
     note_linktype(p, sum_capture_linktype(c));
+    p->last_linktype = sum_capture_linktype(c) + 1;
     p->capture = c;
     GError *err = NULL;
     gboolean ok = sum_capture_run(c, p->next_frame, on_frame, p, &err);

@@ -21,5 +21,8 @@
 /* Capture reading. */
 #define SUM_CAPTURE_BUFFER_BYTES (1u << 20) /* bytes of stdio buffer (STYLE.md, measured) */
 #define SUM_CAPTURE_BATCH_FRAMES 4096       /* frames per pcap_dispatch call */
+#define SUM_CAPTURE_MAX_BLOCK_BYTES (16u << 20) /* bytes: a longer pcapng block is a lie */
+#define SUM_CAPTURE_MAX_INTERFACES 65536u   /* pcapng interfaces per section */
+#define SUM_CAPTURE_PCAPNG_SCAN_BYTES (1u << 20) /* bytes read for interfaces before packets */
 
 #endif /* SUM_LIMITS_H */

@@ -9,3 +9,7 @@ set_tests_properties(test_decode test_flow PROPERTIES LABELS "unit;analyzer")
 sumscope_cmocka_test(test_pipeline SOURCES test_pipeline.c LIBS sumanalyzer)
 target_compile_definitions(test_pipeline PRIVATE SUMSCOPE_SAMPLES_DIR="${SUMSCOPE_SAMPLES_DIR}")
 set_tests_properties(test_pipeline PROPERTIES LABELS "unit;analyzer")
+
+# analyzer/capture-pcapng.c: pcapng files of mixed link types, built byte by byte.
+sumscope_cmocka_test(test_capture SOURCES test_capture.c LIBS sumanalyzer)
+set_tests_properties(test_capture PROPERTIES LABELS "unit;analyzer")

@@ -68,8 +68,16 @@ def main():
                 errs.append("no JSON output: %s" % e)
                 doc = None
             if doc is not None:
-                if doc.get("allocations") or doc.get("findings"):
+                # a hostile file whose frames are a SUM SYN ("story") may tell it
+                if not exp.get("story") and (doc.get("allocations") or doc.get("findings")):
                     errs.append("SUM allocations or findings in a hostile file")
+                cap = doc.get("capture", {})
+                if "packets" in exp and cap.get("packets") != exp["packets"]:
+                    errs.append("%s packets read, expected %d" % (cap.get("packets"),
+                                                                  exp["packets"]))
+                if "link_types" in exp and len(cap.get("link_types", [])) != exp["link_types"]:
+                    errs.append("link types %s, expected %d of them" % (cap.get("link_types"),
+                                                                       exp["link_types"]))
                 names = ([exp["counter"]] if "counter" in exp else []) + exp.get("counter_any", [])
                 if names:
                     vals = [find_counter(doc.get("capture", {}), n) or 0 for n in names]

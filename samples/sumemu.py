@@ -724,11 +724,33 @@ class Lab:
         h.holders[22] = "bootstrap"
 
     # -- capture ---------------------------------------------------------------
-    def capture(self, host=None, bridge_port=None, any_=False, iface="eth0"):
+    def capture(self, host=None, bridge_port=None, any_=False, iface="eth0", two_ifaces=False):
         """Capture on a host's interface (sees that host's traffic), on the
-        bridge's port towards a host, or with -i any -y LINUX_SLL2 inside the
-        SUM host's namespace (also sees its loopback)."""
+        bridge's port towards a host, with -i any -y LINUX_SLL2 inside the
+        SUM host's namespace (also sees its loopback), or, TWO_IFACES, with
+        dumpcap on the host's eth0 (Ethernet) and on 'any' filtered to the
+        loopback (Linux cooked v2) into one pcapng: interfaces of two link
+        types, as Wireshark writes when two interfaces are chosen."""
         self.rawcap = os.path.join(self.tmp, self.name + ".raw.pcap")
+        if two_ifaces:
+            self.rawcap = os.path.join(self.tmp, self.name + ".raw.pcapng")
+            ns = self.hosts[host].ns
+            self.cap_hosts = {self.hosts[host].name}
+            self.cap_loopback = True
+            cmd = ["ip", "netns", "exec", ns, "dumpcap", "-s", "0", "-i", "eth0",
+                   "-i", "any", "-y", "LINUX_SLL2", "-f", "host 127.0.0.1",
+                   "-w", self.rawcap]
+            self.cap = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                        text=True)
+            self.procs.append(self.cap)
+            seen = ""
+            while seen.count("Capturing on") < 1:
+                line = self.cap.stderr.readline()
+                if not line:
+                    raise RuntimeError("dumpcap: " + seen)
+                seen += line
+            time.sleep(1.0)
+            return
         if any_:
             ns, args = self.hosts[host].ns, ["-i", "any", "-y", "LINUX_SLL2"]
             self.cap_hosts = {self.hosts[host].name}
@@ -761,7 +783,9 @@ class Lab:
         self.cap.wait(timeout=10)
         ext = ".pcapng" if self.fmt == "pcapng" else ".pcap"
         out = os.path.join(self.outdir, self.name + ext)
-        if self.fmt == "pcapng":
+        if self.rawcap.endswith(".pcapng"):
+            shutil.copyfile(self.rawcap, out)       # dumpcap wrote pcapng itself
+        elif self.fmt == "pcapng":
             sh("editcap", "-F", "pcapng", self.rawcap, out)
         else:
             shutil.copyfile(self.rawcap, out)
@@ -1235,6 +1259,21 @@ def sc_any(lab):
     lab.ipc_exchange("sum")
     lab.agent_start("t1")
     deploy(lab, ["t1"])
+    lab.ipc_exchange("sum")
+
+
+@scenario("two-links", "dumpcap on the SUM host's eth0 and on 'any' filtered to the "
+          "loopback, into one pcapng of two link types (Ethernet, Linux cooked v2): the "
+          "IPC on 127.0.0.1:61000, 60000 -> 62286 on two targets, their callbacks on 61001",
+          fmt="pcapng")
+def sc_two_links(lab):
+    lab.build([("sum", 1, "sum", "linux")] + linux_targets(2))
+    lab.capture(host="sum", two_ifaces=True)
+    lab.sum_start("sum")
+    lab.ipc_exchange("sum")
+    for t in ("t1", "t2"):
+        lab.agent_start(t)
+    deploy(lab, ["t1", "t2"])
     lab.ipc_exchange("sum")
 
 

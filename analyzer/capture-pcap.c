@@ -187,6 +187,35 @@ run_pcapng(SumCapture *c, GError **error)
     return rc == 0;
 }
 
+/* libpcap stopped at an interface of another link type declared after the
+ * first packet, which the look ahead at open does not reach. In a file (not
+ * standard input) the rest can still be read: capture-pcapng.c goes through
+ * the blocks again, learning the interfaces but not handing on the packets
+ * libpcap already did, and takes over from where libpcap stopped. */
+static gboolean
+switch_to_pcapng(SumCapture *c)
+{
+    FILE *old = pcap_file(c->pcap);
+    long stop = old != NULL ? ftell(old) : -1;
+    if (stop <= 0 || g_strcmp0(c->path, "-") == 0)
+        return FALSE;
+    FILE *fp = fopen(c->path, "rb");
+    if (fp == NULL)
+        return FALSE;
+    SumPcapng *ng = sum_pcapng_new(fp, c->path);
+    if (!sum_pcapng_skip_to(ng, (guint64)stop)) {
+        sum_pcapng_free(ng);
+        fclose(fp);
+        return FALSE;
+    }
+    pcap_close(c->pcap); /* closes its FILE; the stdio buffer is ours, reused */
+    c->pcap = NULL;
+    c->fp = fp;
+    setvbuf(c->fp, c->buffer, _IOFBF, SUM_CAPTURE_BUFFER_BYTES);
+    c->ng = ng;
+    return TRUE;
+}
+
 SumCapture *
 sum_capture_open(const char *path, const char *filter, GError **error)
 {
@@ -218,8 +247,11 @@ sum_capture_open(const char *path, const char *filter, GError **error)
     }
     c->fp = NULL; /* pcap_close closes it from now on */
     c->linktype = (guint32)pcap_datalink(c->pcap);
-    if (filter != NULL && *filter != '\0' && !set_filter(c, filter, error))
-        goto fail;
+    if (filter != NULL && *filter != '\0') {
+        c->filter = g_strdup(filter); /* kept for a switch to capture-pcapng.c */
+        if (!set_filter(c, filter, error))
+            goto fail;
+    }
     return c;
 fail:
     sum_capture_close(c);
@@ -252,6 +284,9 @@ sum_capture_run(SumCapture *c, guint64 first_frame, SumCaptureFrameFunc fn, void
         if (n == 0)
             return TRUE; /* end of file */
         const char *msg = pcap_geterr(c->pcap);
+        if (strstr(msg, "different from the type of the first") != NULL &&
+            switch_to_pcapng(c))
+            return run_pcapng(c, error);
         /* libpcap's words for a record cut short: "truncated dump file",
          * "truncated pcapng dump file". */
         gboolean cut = strstr(msg, "truncated") != NULL;

@@ -329,6 +329,24 @@ sum_pcapng_next(SumPcapng *r, SumPcapngPacket *out, GError **error)
 }
 
 gboolean
+sum_pcapng_skip_to(SumPcapng *r, guint64 offset)
+{
+    while (r->offset < offset) {
+        guint32 len = 0;
+        gint64 type = read_block(r, &len, NULL);
+        if (type <= 0)
+            return FALSE;
+        int rc = 0;
+        if (type == BT_IDB)
+            rc = add_interface(r, len, NULL);
+        r->offset += len;
+        if (rc != 0)
+            return FALSE;
+    }
+    return r->offset == offset;
+}
+
+gboolean
 sum_pcapng_mixed_linktypes(FILE *fp, guint32 *first_linktype)
 {
     SumPcapng *r = sum_pcapng_new(fp, "");

@@ -46,6 +46,11 @@ void sum_pcapng_free(SumPcapng *reader);
  * that ends inside a block, _READ for an I/O error). */
 int sum_pcapng_next(SumPcapng *reader, SumPcapngPacket *out, GError **error);
 
+/* Reads blocks up to file offset OFFSET, learning sections and interfaces
+ * but passing over packets (another reader has handed those on). FALSE when
+ * a block lies or OFFSET is not a block boundary. */
+gboolean sum_pcapng_skip_to(SumPcapng *reader, guint64 offset);
+
 /* The link type of the section's first interface (0 before any). */
 guint32 sum_pcapng_first_linktype(const SumPcapng *reader);
 

@@ -465,6 +465,46 @@ test_capture_mixed_every_cut_never_crashes(void **state)
     g_byte_array_unref(whole.b);
 }
 
+static void
+test_capture_interface_declared_after_packets_read_on(void **state)
+{
+    (void)state;
+    /* Ethernet, a packet, then a raw-IP interface: the look ahead stops at
+     * the first packet, libpcap refuses the second interface, and the rest
+     * is read by capture-pcapng.c from where libpcap stopped. */
+    gsize n;
+    const guint8 *e = eth_syn(&n);
+    Ng ng = ng_new(FALSE);
+    shb(&ng);
+    idb(&ng, 1, 262144, -1, 0);
+    epb(&ng, 0, 1700000000000000ull, e, (guint32)n, (guint32)n);
+    idb(&ng, 101, 65535, -1, 0);
+    epb(&ng, 1, 1700000000000001ull, ip_syn, 40, 40);
+    epb(&ng, 0, 1700000000000002ull, e, (guint32)n, (guint32)n);
+    g_autofree gchar *path = write_file(&ng);
+    FILE *fp = fopen(path, "rb");
+    assert_false(sum_pcapng_mixed_linktypes(fp, NULL)); /* libpcap gets it first */
+    fclose(fp);
+    Seen seen = {0}, eth = {0};
+    GError *error = NULL;
+    if (!read_all(path, NULL, &seen, &error))
+        fail_msg("%s", error->message);
+    assert_int_equal(seen.n, 3);
+    assert_int_equal(seen.frame[2], 3);
+    assert_int_equal(seen.linktype[0], 1);
+    assert_int_equal(seen.linktype[1], 101);
+    assert_int_equal(seen.linktype[2], 1);
+    assert_int_equal(seen.time_us[2], 1700000000000002LL);
+    assert_int_equal(seen.ok_decodes, 3);
+    /* the filter holds on both sides of the switch */
+    assert_true(read_all(path, "ether src 02:00:00:00:00:01", &eth, &error));
+    assert_int_equal(eth.n, 2);
+    assert_int_equal(eth.frame[1], 2);
+    assert_int_equal(eth.time_us[1], 1700000000000002LL);
+    g_unlink(path);
+    g_byte_array_unref(ng.b);
+}
+
 int
 main(void)
 {
@@ -476,6 +516,7 @@ main(void)
         cmocka_unit_test(test_capture_mixed_lying_blocks_format_error),
         cmocka_unit_test(test_capture_mixed_cut_file_truncated_after_frames),
         cmocka_unit_test(test_capture_mixed_every_cut_never_crashes),
+        cmocka_unit_test(test_capture_interface_declared_after_packets_read_on),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -125,6 +125,12 @@ sum_tcp_track(SumTcpTrack *t, SumConn *c, guint8 flags, guint32 seq, gboolean fr
     /* Data back after the SYN: a capture that missed the SYN-ACK. */
     if (!from_orig && payload_len > 0 && t->syn_seen)
         t->established = TRUE;
+    /* The originator's handshake ACK or data after its SYN: it got a SYN-ACK
+     * the capture did not see (one direction of a SPAN port, asymmetric
+     * routing, a 'src host' filter). Not a firewall that drops the SYN: a
+     * client whose SYN goes unanswered only repeats the SYN. */
+    if (from_orig && t->syn_seen && ack && !syn && !(flags & SUM_TCP_RST))
+        t->established = TRUE;
     return !was_closed && (t->rst_orig || t->rst_resp || (t->fin_orig && t->fin_resp));
 }
 

@@ -272,6 +272,33 @@ test_conn_tcp_track_states(void **state)
     assert_int_equal(sum_tcp_state(&w, SUM_TRANSPORT_UDP), SUM_CONN_UDP);
 }
 
+static void
+test_conn_tcp_track_one_direction_not_s0(void **state)
+{
+    (void)state;
+    /* Only the originator's side captured (a one-way SPAN, asymmetric
+     * routing): SYN, then its handshake ACK and data. It got a SYN-ACK we did
+     * not see: established, not an unanswered attempt. */
+    SumTcpTrack t = {0};
+    SumConn c = {0};
+    sum_tcp_track(&t, &c, SUM_TCP_SYN, 100, TRUE, 0, 1);
+    assert_int_equal(sum_tcp_state(&t, SUM_TRANSPORT_TCP), SUM_CONN_S0);
+    sum_tcp_track(&t, &c, SUM_TCP_ACK, 101, TRUE, 0, 2);
+    assert_int_equal(sum_tcp_state(&t, SUM_TRANSPORT_TCP), SUM_CONN_S1);
+    sum_tcp_track(&t, &c, SUM_TCP_ACK | 0x08, 101, TRUE, 517, 3);
+    sum_tcp_track(&t, &c, SUM_TCP_FIN | SUM_TCP_ACK, 618, TRUE, 0, 4);
+    assert_int_equal(sum_tcp_state(&t, SUM_TRANSPORT_TCP), SUM_CONN_S1);
+    assert_int_equal(c.synack_frame, 0); /* nothing claims a SYN-ACK was seen */
+    /* But SYNs alone, or a SYN then the originator's RST, stay unanswered. */
+    SumTcpTrack u = {0};
+    SumConn d = {0};
+    sum_tcp_track(&u, &d, SUM_TCP_SYN, 5, TRUE, 0, 1);
+    sum_tcp_track(&u, &d, SUM_TCP_SYN, 5, TRUE, 0, 2);
+    sum_tcp_track(&u, &d, SUM_TCP_RST | SUM_TCP_ACK, 6, TRUE, 0, 3);
+    assert_int_equal(sum_tcp_state(&u, SUM_TRANSPORT_TCP), SUM_CONN_S0);
+    assert_int_equal(d.syn_count, 2);
+}
+
 int
 main(void)
 {
@@ -286,6 +313,7 @@ main(void)
         cmocka_unit_test(test_conn_addresses_round_trip),
         cmocka_unit_test(test_conn_answered_by_state),
         cmocka_unit_test(test_conn_tcp_track_states),
+        cmocka_unit_test(test_conn_tcp_track_one_direction_not_s0),
     };
     return cmocka_run_group_tests_name("conn", tests, NULL, NULL);
 }

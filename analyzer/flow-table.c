@@ -274,10 +274,15 @@ flow_new(SumFlowTable *t, const FlowKey *k, const sum_packet *p, SumFrame frame,
     fl->link.data = fl;
     SumConn *c = &fl->conn;
     c->transport = p->proto == PROTO_UDP ? SUM_TRANSPORT_UDP : SUM_TRANSPORT_TCP;
-    addr_from_packet(&c->orig, &p->src);
-    addr_from_packet(&c->resp, &p->dst);
-    c->orig_port = p->sport;
-    c->resp_port = p->dport;
+    /* The originator sent the SYN: a SYN-ACK first (a capture of the
+     * responder's direction only, or started between the two) means the
+     * other side, as the plugin reads it. */
+    gboolean synack = p->proto == PROTO_TCP &&
+                      (p->tcp_flags & (SUM_TCP_SYN | SUM_TCP_ACK)) == (SUM_TCP_SYN | SUM_TCP_ACK);
+    addr_from_packet(&c->orig, synack ? &p->dst : &p->src);
+    addr_from_packet(&c->resp, synack ? &p->src : &p->dst);
+    c->orig_port = synack ? p->dport : p->sport;
+    c->resp_port = synack ? p->sport : p->dport;
     c->state = c->transport == SUM_TRANSPORT_UDP ? SUM_CONN_UDP : SUM_CONN_OTH;
     c->first_frame = frame;
     c->t_first = now;
@@ -405,6 +410,7 @@ sum_flow_table_packet(SumFlowTable *t, const sum_packet *p, SumFrame frame, gint
     gboolean orig = from_orig(fl, p);
     SumConn *c = &fl->conn;
     c->packets++;
+    c->resp_packets += !orig;
     c->bytes += p->frame_len;
     c->t_last = now;
     c->last_frame = frame;

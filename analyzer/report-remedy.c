@@ -212,8 +212,11 @@ remedy_failed(GPtrArray *out, const SumResult *r, const SumFinding *f, const Sum
     gchar *why = g_strdup_printf(
         "%s: %s port %u on %s was %s; allow it inbound there from the peer%s",
         sum_plan_finding_name(f->code), sum_plan_family_name(f->family), f->port, hb,
-        f->code == SUM_FINDING_PORT_BLOCKED ? "never answered (dropped)" : "refused (reset)",
-        f->code == SUM_FINDING_PORT_REFUSED
+        f->code == SUM_FINDING_PORT_REFUSED  ? "refused (reset)"
+        : f->evidence == SUM_EVIDENCE_INFERRED ? "unanswered in a capture of one direction "
+                                                 "(dropped or refused)"
+                                               : "never answered (dropped)",
+        f->code == SUM_FINDING_PORT_REFUSED || f->evidence == SUM_EVIDENCE_INFERRED
             ? " (a reset can also mean nothing listens: check that SUM's listener runs)"
             : "");
     add_rules(out, proto, peers, f->family, why);

@@ -61,6 +61,7 @@ typedef struct {
     SumPayload resp_payload;   /* first payload resp -> orig */
     guint32 syn_count;         /* SYNs sent by orig (1 + retransmissions) */
     guint64 packets;
+    guint64 resp_packets;      /* of PACKETS, those resp -> orig */
     guint64 bytes;             /* captured wire bytes, both ways */
     gint64 t_first;            /* microseconds since the epoch */
     gint64 t_last;
@@ -116,14 +117,14 @@ const char *sum_conn_state_name(SumConnState state);
 const char *sum_payload_name(SumPayload payload);
 /* The responder answered (SYN-ACK, or payload back). */
 gboolean sum_conn_answered(const SumConn *conn);
+/* sum_payload_classify() never reads past this many bytes: a caller that
+ * keeps a payload for later needs no more of it. */
+#define SUM_PAYLOAD_CLASSIFY_BYTES 16
 /* Classifies the first payload bytes of a direction: a TLS record (type
  * 20-24, version 3.x, plausible length, or an SSLv2-compatible ClientHello),
  * an HTTP request (a registered method) or response, an SSH banner, SMB over
  * the NetBIOS session service, a well-formed NetBIOS name/datagram message on
  * UDP 137/138, or other. */
-/* sum_payload_classify() never reads past this many bytes: a caller that
- * keeps a payload for later needs no more of it. */
-#define SUM_PAYLOAD_CLASSIFY_BYTES 16
 SumPayload sum_payload_classify(const guint8 *p, gsize len, SumTransport transport,
                                 guint16 sport, guint16 dport);
 /* The first payload of either side, resp first. */

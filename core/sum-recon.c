@@ -75,6 +75,9 @@ typedef struct {
     GHashTable *probes;        /* host:port -> first search-step channel there */
     GHashTable *by_port;       /* holder:family:port -> GPtrArray of its channels */
     GHashTable *answered;      /* orig>resp:port -> last answered first frame */
+    GHashTable *one_way;       /* host: a connection it opened was answered, yet nothing
+                                * came back in the capture (only its side was captured) */
+    GHashTable *sent;          /* from>to: packets captured from one address to another */
     GArray *hints;
     gint *conn_channel;        /* per conn: channel index or -1 */
 } Work;
@@ -1017,6 +1020,16 @@ index_put_first(GHashTable *t, GBytes *k, gpointer v)
         g_hash_table_insert(t, k, v);
 }
 
+static void
+add_sent(GHashTable *t, const SumAddr *from, const SumAddr *to, guint64 n)
+{
+    if (n == 0)
+        return;
+    GBytes *k = index_key(from, to, 0, 0);
+    gsize have = GPOINTER_TO_SIZE(g_hash_table_lookup(t, k));
+    g_hash_table_replace(t, k, GSIZE_TO_POINTER(have + (gsize)MIN(n, G_MAXSIZE - have)));
+}
+
 /* Once channels and search steps are known. */
 static void
 build_indexes(Work *w)
@@ -1025,10 +1038,20 @@ build_indexes(Work *w)
     w->probes = bytes_table(NULL);
     w->by_port = bytes_table((GDestroyNotify)g_ptr_array_unref);
     w->answered = bytes_table(g_free);
+    w->one_way = bytes_table(NULL);
+    w->sent = bytes_table(NULL);
     for (guint i = 0; i < w->conns->len; i++) {
+        const SumConn *c = &g_array_index(w->conns, SumConn, i);
+        /* Established by the originator's own ACKs and data, with no packet
+         * back in the capture: only its side was captured (sum_tcp_track,
+         * "one direction"). */
+        if (c->transport == SUM_TRANSPORT_TCP && c->roles_known && c->packets > 0 &&
+            c->resp_packets == 0 && sum_conn_answered(c))
+            index_put_first(w->one_way, index_key(&c->orig, NULL, 0, 0), GUINT_TO_POINTER(1));
+        add_sent(w->sent, &c->resp, &c->orig, c->resp_packets);
+        add_sent(w->sent, &c->orig, &c->resp, c->packets - c->resp_packets);
         if (w->conn_channel[i] >= 0)
             continue;
-        const SumConn *c = &g_array_index(w->conns, SumConn, i);
         if (sum_conn_answered(c))
             index_put_first(w->foreign, index_key(&c->resp, NULL, c->resp_port, 0),
                             GUINT_TO_POINTER(i + 1));
@@ -1071,6 +1094,8 @@ free_indexes(Work *w)
     g_clear_pointer(&w->probes, g_hash_table_destroy);
     g_clear_pointer(&w->by_port, g_hash_table_destroy);
     g_clear_pointer(&w->answered, g_hash_table_destroy);
+    g_clear_pointer(&w->one_way, g_hash_table_destroy);
+    g_clear_pointer(&w->sent, g_hash_table_destroy);
 }
 
 static void
@@ -1271,6 +1296,14 @@ failure_findings(Work *w)
             continue;
         if (code != SUM_FINDING_NOT_SUM_SERVICE && answered_later(w, ch))
             continue;
+        /* One SYN, no retry, from a host only whose side was captured, and
+         * nothing at all from resp back to it: a reset would not show
+         * either, so it may as well have been refused. (Retried SYNs are the
+         * client's own word that nothing came back.) */
+        gboolean unseen_reply = code == SUM_FINDING_PORT_BLOCKED && !c->icmp_unreachable &&
+                                c->syn_count <= 1 &&
+                                index_get(w->one_way, &c->orig, NULL, 0, 0) != NULL &&
+                                index_get(w->sent, &c->resp, &c->orig, 0, 0) == NULL;
         gboolean fresh;
         SumFinding *f = finding_get(w, code, &c->resp, c->resp_port, &fresh);
         finding_frame(f, c->first_frame, c->t_first);
@@ -1287,6 +1320,19 @@ failure_findings(Work *w)
         f->evidence = SUM_EVIDENCE_PROBE;
         addr_str(&c->resp, hb);
         addr_str(&c->orig, pb);
+        if (unseen_reply) {
+            f->severity = SUM_SEVERITY_WARNING;
+            f->evidence = SUM_EVIDENCE_INFERRED;
+            f->message = g_strdup_printf(
+                "%s port %u on %s: no answer to %s's SYN in the capture, which holds only "
+                "what %s sent (its answered connections show no packet back): refused or "
+                "dropped, the capture cannot tell (one SYN, no retry: more likely refused)",
+                sum_plan_family_name(f->family), c->resp_port, hb, pb, pb);
+            f->advice = g_strdup_printf(
+                "capture both directions, or check that SUM's listener runs on %s and that "
+                "TCP %u is allowed inbound from %s", hb, c->resp_port, pb);
+            continue;
+        }
         switch (code) {
         case SUM_FINDING_PORT_BLOCKED:
             f->message = g_strdup_printf(

@@ -420,6 +420,7 @@ conv_update(sum_conv_t *sc, const sum_seg_t *seg, packet_info *pinfo)
     SumConn *c = &sc->conn;
     gboolean orig = from_orig(sc, &seg->src, seg->sport);
     c->packets++;
+    c->resp_packets += !orig;
     c->bytes += pinfo->fd->pkt_len;
     c->last_frame = pinfo->num;
     c->t_last = (gint64)pinfo->abs_ts.secs * G_USEC_PER_SEC + pinfo->abs_ts.nsecs / 1000;

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "sum-recon.h"
@@ -321,6 +322,72 @@ test_recon_firmware_63002_conflicts_80_63000_63001(void **state)
     assert_int_equal(conflicting(f, 2), 63001);
 }
 
+static const SumFinding *
+finding_of(const SumResult *r, SumFindingCode code, const char *host, guint16 port)
+{
+    SumAddr a;
+    assert_true(sum_addr_from_string(&a, host));
+    for (guint i = 0; i < r->findings->len; i++) {
+        const SumFinding *f = g_ptr_array_index(r->findings, i);
+        if (f->code == code && f->port == port && sum_addr_equal(&f->host, &a))
+            return f;
+    }
+    return NULL;
+}
+
+static void
+test_recon_one_direction_single_syn_warning_not_error(void **state)
+{
+    Ctx *c = *state;
+    /* Only what the SUM host sent: T2's session established by its own ACKs
+     * and data with no packet back; T1's control port got one SYN, no retry,
+     * and nothing came back from T1 at all. */
+    SumConn ok = conn(c, SUMH, 60000, T2, 62286, SUM_CONN_S1, SUM_PAYLOAD_NONE, 0, 3);
+    ok.orig_payload = SUM_PAYLOAD_TLS;
+    ok.synack_frame = 0;
+    ok.packets = 12;
+    ok.resp_packets = 0;
+    sum_recon_add(c->r, &ok);
+    SumConn k = conn(c, SUMH, 60001, T1, 62286, SUM_CONN_S0, SUM_PAYLOAD_NONE, 1, 1);
+    k.packets = 1;
+    sum_recon_add(c->r, &k);
+    const SumResult *r = finish(c);
+    const SumFinding *f = finding_of(r, SUM_FINDING_PORT_BLOCKED, T1, 62286);
+    assert_non_null(f);
+    assert_int_equal(f->severity, SUM_SEVERITY_WARNING);
+    assert_int_equal(f->evidence, SUM_EVIDENCE_INFERRED);
+    assert_non_null(strstr(f->message, "cannot tell"));
+}
+
+static void
+test_recon_one_direction_retried_syn_still_blocked(void **state)
+{
+    Ctx *c = *state;
+    /* The same, but the SUM host retried its SYN: its own word that nothing
+     * came back. And a pair with packets back is two-way: an error too. */
+    SumConn ok = conn(c, SUMH, 60000, T2, 62286, SUM_CONN_S1, SUM_PAYLOAD_NONE, 0, 3);
+    ok.packets = 12;
+    sum_recon_add(c->r, &ok);
+    SumConn k = conn(c, SUMH, 60001, T1, 62286, SUM_CONN_S0, SUM_PAYLOAD_NONE, 1, 4);
+    k.packets = 3;
+    k.syn_count = 3;
+    sum_recon_add(c->r, &k);
+    SumConn boot = conn(c, SUMH, 50000, "10.0.0.13", 445, SUM_CONN_SF, SUM_PAYLOAD_SMB, 0, 1);
+    boot.packets = 8;
+    boot.resp_packets = 4;
+    sum_recon_add(c->r, &boot);
+    SumConn k3 = conn(c, SUMH, 60002, "10.0.0.13", 62286, SUM_CONN_S0, SUM_PAYLOAD_NONE, 2, 2);
+    k3.packets = 1;
+    sum_recon_add(c->r, &k3);
+    const SumResult *r = finish(c);
+    const SumFinding *f = finding_of(r, SUM_FINDING_PORT_BLOCKED, T1, 62286);
+    assert_non_null(f);
+    assert_int_equal(f->severity, SUM_SEVERITY_ERROR);
+    f = finding_of(r, SUM_FINDING_PORT_BLOCKED, "10.0.0.13", 62286);
+    assert_non_null(f);
+    assert_int_equal(f->severity, SUM_SEVERITY_ERROR);
+}
+
 static void
 test_recon_unanswered_control_blocked_medium(void **state)
 {
@@ -554,6 +621,8 @@ main(void)
         T(test_recon_firmware_80_default_and_63002_conflict),
         T(test_recon_firmware_63002_conflicts_80_63000_63001),
         T(test_recon_unanswered_control_blocked_medium),
+        T(test_recon_one_direction_single_syn_warning_not_error),
+        T(test_recon_one_direction_retried_syn_still_blocked),
         T(test_recon_reset_refused),
         T(test_recon_refused_then_answered_no_finding),
         T(test_recon_icmp_admin_prohibited_blocked_port_unreachable_refused),

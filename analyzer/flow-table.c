@@ -415,7 +415,7 @@ sum_flow_table_packet(SumFlowTable *t, const sum_packet *p, SumFrame frame, gint
     c->t_last = now;
     c->last_frame = frame;
     if (p->proto == PROTO_TCP &&
-        sum_tcp_track(&fl->tcp, c, p->tcp_flags, p->seq, orig, p->payload_len, frame) &&
+        sum_tcp_track(&fl->tcp, c, p->tcp_flags, p->seq, orig, p->payload_len, frame, now) &&
         fl->closed_at == 0)
         fl->closed_at = now;
     payload_update(fl, p, orig, frame);

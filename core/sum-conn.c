@@ -92,17 +92,25 @@ sum_addr_from_string(SumAddr *addr, const char *text)
 
 gboolean
 sum_tcp_track(SumTcpTrack *t, SumConn *c, guint8 flags, guint32 seq, gboolean from_orig,
-              guint32 payload_len, SumFrame frame)
+              guint32 payload_len, SumFrame frame, gint64 time_us)
 {
     gboolean was_closed = t->rst_orig || t->rst_resp || (t->fin_orig && t->fin_resp);
     gboolean syn = (flags & SUM_TCP_SYN) != 0, ack = (flags & SUM_TCP_ACK) != 0;
     if (syn && !ack && from_orig) {
+        /* The same SYN again within SUM_TCP_DUP_SYN_US is the capture's
+         * duplicate (a SPAN port mirroring both ways, 'any' seeing a bridge
+         * and its port), not a retransmission: no TCP stack retries that
+         * fast (initial RTO 1 s, RFC 6298). */
+        gboolean dup = t->syn_seen && seq == t->isn && time_us >= t->last_syn_us &&
+                       time_us - t->last_syn_us < SUM_TCP_DUP_SYN_US;
         if (!t->syn_seen) {
             t->syn_seen = TRUE;
             t->isn = seq;
             c->roles_known = TRUE;
         }
-        c->syn_count++;
+        if (!dup)
+            c->syn_count++;
+        t->last_syn_us = time_us;
     } else if (syn && ack && !from_orig) {
         if (c->synack_frame == 0)
             c->synack_frame = frame;

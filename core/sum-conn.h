@@ -85,7 +85,12 @@ typedef struct {
     gboolean established;      /* SYN-ACK seen, or data back after the SYN */
     gboolean fin_orig, fin_resp;
     gboolean rst_orig, rst_resp;
+    gint64 last_syn_us;        /* capture time of the last SYN */
 } SumTcpTrack;
+
+/* A repeated SYN sooner than this after the last is a duplicate in the
+ * capture, not a retransmission (µs). */
+#define SUM_TCP_DUP_SYN_US 10000
 
 #define SUM_TCP_FIN 0x01
 #define SUM_TCP_SYN 0x02
@@ -93,11 +98,12 @@ typedef struct {
 #define SUM_TCP_ACK 0x10
 
 /* One TCP segment of CONN: FLAGS and SEQ from its header, FROM_ORIG its
- * direction, PAYLOAD_LEN its data on the wire. Updates the SYN count and the
+ * direction, PAYLOAD_LEN its data on the wire, TIME_US its capture time. Updates the SYN count and the
  * SYN-ACK and RST frames of CONN. Returns TRUE when the segment closes the
  * connection (a RST, or the second FIN). */
 gboolean sum_tcp_track(SumTcpTrack *track, SumConn *conn, guint8 flags, guint32 seq,
-                       gboolean from_orig, guint32 payload_len, SumFrame frame);
+                       gboolean from_orig, guint32 payload_len, SumFrame frame,
+                       gint64 time_us);
 /* Zeek's conn_state from what was tracked. */
 SumConnState sum_tcp_state(const SumTcpTrack *track, SumTransport transport);
 

@@ -425,7 +425,8 @@ conv_update(sum_conv_t *sc, const sum_seg_t *seg, packet_info *pinfo)
     c->last_frame = pinfo->num;
     c->t_last = (gint64)pinfo->abs_ts.secs * G_USEC_PER_SEC + pinfo->abs_ts.nsecs / 1000;
     if (seg->transport == SUM_TRANSPORT_TCP)
-        sum_tcp_track(&sc->tcp, c, seg->flags, seg->seq, orig, seg->payload_len, pinfo->num);
+        sum_tcp_track(&sc->tcp, c, seg->flags, seg->seq, orig, seg->payload_len, pinfo->num,
+                      c->t_last);
     if (seg->payload_len > 0) {
         SumPayload *slot = orig ? &c->orig_payload : &c->resp_payload;
         if (*slot == SUM_PAYLOAD_NONE) {

@@ -184,6 +184,24 @@ for path in sorted(glob.glob(S("*.pcap")) + glob.glob(S("*.pcapng"))):
               % (os.path.basename(path), "sent" if way == "src" else "received"),
               want <= mine, "missing %s" % sorted(want - mine))
 
+# Every packet twice (a SPAN port mirroring both ways; mergecap of a file with
+# itself): the same story, with the same SYN counts in the messages.
+import shutil
+if shutil.which("mergecap"):
+    def story(d):
+        return (sorted((x["code"], x["host"], x["port"], x["message"]) for x in d["findings"]),
+                sorted((a["host"], a["family"], a["port"], a["cause"]) for a in d["allocations"]))
+    for path in sorted(glob.glob(S("*.pcap")) + glob.glob(S("*.pcapng"))):
+        dup = os.path.join(work, "dup-" + os.path.basename(path) + ".pcapng")
+        subprocess.run(["mergecap", "-w", dup, path, path], check=True)
+        a = json.loads(run("--json=-", path).stdout)
+        b = json.loads(run("--json=-", dup).stdout)
+        check("%s, every packet twice: the same story" % os.path.basename(path),
+              story(a) == story(b) and b["capture"]["packets"] == 2 * a["capture"]["packets"],
+              "%s vs %s" % (story(a)[0][:2], story(b)[0][:2]))
+else:
+    print("note: mergecap not installed, the duplicate-packet checks are skipped")
+
 failed = sum(1 for _, ok in results if not ok)
 print("%d passed, %d failed" % (len(results) - failed, failed))
 sys.exit(1 if failed else 0)

@@ -8,6 +8,7 @@
  */
 #include "flow-table.h"
 #include "sum-limits.h"
+#include "sum-mem.h"
 
 #include <string.h>
 
@@ -48,6 +49,8 @@ struct _SumFlowTable {
     gint64 last_sweep;                     /* µs of capture time */
     Flow *last;                            /* the flow of the last kept packet, or NULL */
     GPtrArray *spare;                      /* Flow*: finished flows' memory, for reuse */
+    GPtrArray *slabs;                      /* blocks (sum-mem.h) the flows are cut from */
+    guint slab_used;                       /* flows cut from the last slab */
 };
 
 /* Eight bytes at a time, multiply and fold (the byte-at-a-time FNV-1a this
@@ -118,7 +121,8 @@ sum_flow_table_new(const SumProfile *profile, SumFlowTableEmit emit, void *user)
     g_return_val_if_fail(emit != NULL, NULL);
     SumFlowTable *t = g_new0(SumFlowTable, 1);
     t->flows = g_hash_table_new(key_hash, key_equal);
-    t->spare = g_ptr_array_new_with_free_func(g_free);
+    t->spare = g_ptr_array_new();
+    t->slabs = g_ptr_array_new();
     g_queue_init(&t->active);
     t->emit = emit;
     t->user = user;
@@ -200,26 +204,33 @@ make_key(FlowKey *k, guint8 proto, const sum_packet_addr *src, guint16 sport,
     k->proto = proto;
 }
 
-/* A finished flow's memory is kept for the next one (up to SUM_FLOW_SPARE):
- * flows come and go by the hundred thousand, and handing each back to malloc
- * made the allocator, not the analysis, the cost. */
+/* Flows are cut from large blocks (sum-mem.h: one page fault per block
+ * where huge pages are given, instead of one per 4 KiB) and a finished
+ * flow's memory goes back on a list for the next one: flows come and go by
+ * the hundred thousand, and malloc and page faults, not the analysis, had
+ * become the cost. Memory stays what the most flows alive at once needed. */
+#define FLOWS_PER_SLAB (SUM_MEM_BLOCK_BYTES / sizeof(Flow))
+
 static void
 flow_release(SumFlowTable *t, Flow *fl)
 {
-    if (t->spare->len >= SUM_FLOW_SPARE)
-        g_free(fl);
-    else
-        g_ptr_array_add(t->spare, fl);
+    g_ptr_array_add(t->spare, fl);
 }
 
 static Flow *
 flow_alloc(SumFlowTable *t)
 {
-    if (t->spare->len == 0)
-        return g_new0(Flow, 1);
-    Flow *fl = g_ptr_array_steal_index_fast(t->spare, t->spare->len - 1);
-    memset(fl, 0, sizeof *fl);
-    return fl;
+    if (t->spare->len > 0) {
+        Flow *fl = g_ptr_array_steal_index_fast(t->spare, t->spare->len - 1);
+        memset(fl, 0, sizeof *fl);
+        return fl;
+    }
+    if (t->slabs->len == 0 || t->slab_used == FLOWS_PER_SLAB) {
+        g_ptr_array_add(t->slabs, sum_mem_block_new(SUM_MEM_BLOCK_BYTES));
+        t->slab_used = 0;
+    }
+    Flow *slab = g_ptr_array_index(t->slabs, t->slabs->len - 1);
+    return &slab[t->slab_used++]; /* zeroed by sum_mem_block_new */
 }
 
 /* Folds a finished flow out: its final state, the callback, then free. */
@@ -435,12 +446,11 @@ sum_flow_table_free(SumFlowTable *t)
 {
     if (t == NULL)
         return;
-    while (t->active.head != NULL) {
-        Flow *fl = t->active.head->data;
-        g_queue_unlink(&t->active, &fl->link);
-        g_free(fl);
-    }
-    g_ptr_array_unref(t->spare); /* frees the spare flows */
+    /* Live flows, spare ones and all: they are the slabs' memory. */
     g_hash_table_destroy(t->flows);
+    g_ptr_array_free(t->spare, TRUE);
+    for (guint i = 0; i < t->slabs->len; i++)
+        sum_mem_block_free(g_ptr_array_index(t->slabs, i), SUM_MEM_BLOCK_BYTES);
+    g_ptr_array_free(t->slabs, TRUE);
     g_free(t);
 }

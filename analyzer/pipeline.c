@@ -22,6 +22,7 @@
 #include "capture.h"
 #include "decode.h"
 #include "flow-table.h"
+#include "sum-mem.h"
 
 #define PIPELINE_PROGRESS_EVERY 4096u /* frames between progress calls */
 #define PIPELINE_BATCH_ITEMS 2048u    /* packets per hand-over to the worker */
@@ -171,7 +172,7 @@ sum_pipeline_new(const SumProfile *profile, const GArray *hints)
     p->next_frame = 1;
     queue_init(&p->full);
     queue_init(&p->empty);
-    p->batches = g_new0(Batch, PIPELINE_BATCHES);
+    p->batches = sum_mem_block_new(sizeof(Batch) * PIPELINE_BATCHES);
     for (guint i = 0; i < PIPELINE_BATCHES; i++)
         queue_push(&p->empty, &p->batches[i]);
     /* Started last: from here on the flow table and the reconstruction are
@@ -228,7 +229,7 @@ sum_pipeline_free(SumPipeline *p)
     sum_flow_table_free(p->flows);
     queue_clear(&p->full);
     queue_clear(&p->empty);
-    g_free(p->batches);
+    sum_mem_block_free(p->batches, sizeof(Batch) * PIPELINE_BATCHES);
     g_ptr_array_unref(p->summary.files);
     g_ptr_array_unref(p->summary.link_types);
     g_hash_table_destroy(p->link_seen);

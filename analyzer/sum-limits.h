@@ -16,7 +16,6 @@
 #define SUM_FLOW_LINGER_US 5000000LL  /* µs of capture time a closed flow waits for last ACKs */
 #define SUM_FLOW_IDLE_US 300000000LL  /* µs of capture time without a packet: folded out */
 #define SUM_FLOW_SWEEP_US 1000000LL   /* µs of capture time between expiry sweeps */
-#define SUM_FLOW_SPARE 4096u          /* finished flows whose memory is kept for reuse */
 
 /* Capture reading. */
 #define SUM_CAPTURE_BUFFER_BYTES (1u << 20) /* bytes of stdio buffer (STYLE.md, measured) */

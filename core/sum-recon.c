@@ -13,6 +13,7 @@
  * Nothing here prints.
  */
 #include "sum-recon.h"
+#include "sum-mem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,8 @@
 
 struct _SumRecon {
     const SumProfile *profile; /* NULL: auto */
-    GArray *conns;             /* SumConn, the candidates */
+    GPtrArray *chunks;         /* SumConn[CONNS_PER_CHUNK] blocks (sum-mem.h): the candidates */
+    guint n_conns;
     GArray *hints;             /* SumAddr */
     guint max_conns;
     guint strict_kept;
@@ -41,6 +43,17 @@ struct _SumRecon {
                                 * (bit 0 alone for a chosen profile) */
     guint score[3];            /* --profile auto: classic, web server, 8.x-only signs */
 };
+
+/* The connection records live in blocks that never move (a growing array
+ * would copy and fault in its whole self again at every doubling). */
+#define CONNS_PER_CHUNK (SUM_MEM_BLOCK_BYTES / sizeof(SumConn))
+
+static SumConn *
+conn_at(const SumRecon *r, guint i)
+{
+    SumConn *chunk = g_ptr_array_index(r->chunks, i / CONNS_PER_CHUNK);
+    return &chunk[i % CONNS_PER_CHUNK];
+}
 
 /* What a port is in the plans in use, precomputed: sum_recon_add runs for
  * every connection of the capture. */
@@ -95,7 +108,7 @@ sum_recon_new(const SumProfile *profile)
 {
     SumRecon *r = g_new0(SumRecon, 1);
     r->profile = profile;
-    r->conns = g_array_new(FALSE, FALSE, sizeof(SumConn));
+    r->chunks = g_ptr_array_new();
     r->hints = g_array_new(FALSE, FALSE, sizeof(SumAddr));
     r->relevant = g_array_new(FALSE, FALSE, sizeof(guint8));
     r->max_conns = SUM_RECON_DEFAULT_MAX_CONNS;
@@ -129,7 +142,9 @@ sum_recon_free(SumRecon *recon)
 {
     if (recon == NULL)
         return;
-    g_array_free(recon->conns, TRUE);
+    for (guint i = 0; i < recon->chunks->len; i++)
+        sum_mem_block_free(g_ptr_array_index(recon->chunks, i), SUM_MEM_BLOCK_BYTES);
+    g_ptr_array_free(recon->chunks, TRUE);
     g_array_free(recon->relevant, TRUE);
     g_array_free(recon->hints, TRUE);
     g_free(recon->port_class);
@@ -182,12 +197,14 @@ sum_recon_add(SumRecon *recon, const SumConn *conn)
     }
     /* Past the cap only strong connections are kept, up to twice the cap:
      * a SYN flood towards SUM ports must not push the real story out. */
-    if (recon->conns->len >= recon->max_conns &&
-        (recon->conns->len >= 2u * recon->max_conns || !conn_is_strong(conn))) {
+    if (recon->n_conns >= recon->max_conns &&
+        (recon->n_conns >= 2u * recon->max_conns || !conn_is_strong(conn))) {
         recon->dropped++;
         return;
     }
-    g_array_append_val(recon->conns, *conn);
+    if (recon->n_conns % CONNS_PER_CHUNK == 0)
+        g_ptr_array_add(recon->chunks, sum_mem_block_new(SUM_MEM_BLOCK_BYTES));
+    *conn_at(recon, recon->n_conns++) = *conn;
     /* What finish() needs of every connection is worked out here, as they
      * come (on the analyzer's flow thread), rather than in one more pass
      * over all of them at the end. */
@@ -1514,9 +1531,9 @@ sum_recon_finish(SumRecon *recon)
     w.hints = recon->hints;
     /* Keep only what the chosen profile knows. */
     w.conns = g_array_new(FALSE, FALSE, sizeof(SumConn));
-    for (guint i = 0; i < recon->conns->len; i++) {
+    for (guint i = 0; i < recon->n_conns; i++) {
         if (g_array_index(recon->relevant, guint8, i) & bit)
-            g_array_append_val(w.conns, g_array_index(recon->conns, SumConn, i));
+            g_array_append_val(w.conns, *conn_at(recon, i));
     }
     /* Sorted after the profile's filter: only what is kept pays for it. */
     w.conns = conns_sorted(w.conns);

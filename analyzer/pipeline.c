@@ -2,7 +2,8 @@
  * capture (capture-pcap.c) -> decode (decode-*.c) -> flows (flow-table.c)
  *   -> core: reconstruction (sum-recon.c).
  *
- * Two threads, one direction. The calling thread reads and decodes every
+ * One thread, or (SUMSCOPE_THREADS=2) two, one direction. The calling
+ * thread reads and decodes every
  * frame, keeps the capture's counters and asks the flow table (read-only)
  * whether it wants the packet; the few it wants are copied, with the first
  * SUM_PAYLOAD_CLASSIFY_BYTES of their payload, into batches that a worker
@@ -105,7 +106,9 @@ struct _SumPipeline {
     gpointer progress_user;
     gint64 last_sweep;           /* the flow table's sweep clock, as it would be */
     guint32 last_linktype;       /* of the last frame (+ 1; 0 = none yet) */
-    GThread *worker;             /* NULL once joined */
+    gboolean threaded;           /* flows on a worker thread (else on this one) */
+    gboolean finished;           /* sum_pipeline_finish() was called */
+    GThread *worker;             /* NULL once joined, or when not THREADED */
     BatchQueue full;             /* Batch*: reader -> worker */
     BatchQueue empty;            /* Batch*: worker -> reader */
     Batch *batch;                /* being filled by the reader, or NULL */
@@ -146,6 +149,18 @@ worker_main(gpointer data)
     return NULL;
 }
 
+/* SUMSCOPE_THREADS=2 splits reading from flow tracking (on a machine with
+ * more than one CPU). One thread is the default: on the 2-vCPU virtual
+ * machines measured here, handing packets from one core to the other cost
+ * as much as it saved in some hours and doubled the spread of run times,
+ * while one thread kept pace with a bare libpcap read loop throughout
+ * (docs/sumscope.md, "Speed"). */
+static gboolean
+threads_wanted(void)
+{
+    return g_strcmp0(g_getenv("SUMSCOPE_THREADS"), "2") == 0 && g_get_num_processors() > 1;
+}
+
 SumPipeline *
 sum_pipeline_new(const SumProfile *profile, const GArray *hints)
 {
@@ -177,7 +192,9 @@ sum_pipeline_new(const SumProfile *profile, const GArray *hints)
         queue_push(&p->empty, &p->batches[i]);
     /* Started last: from here on the flow table and the reconstruction are
      * the worker's, until sum_pipeline_finish() or _free() joins it. */
-    p->worker = g_thread_new("sumscope-flows", worker_main, p);
+    p->threaded = threads_wanted();
+    if (p->threaded)
+        p->worker = g_thread_new("sumscope-flows", worker_main, p);
     return p;
 }
 
@@ -302,7 +319,10 @@ on_frame(guint64 frame, gint64 time_us, guint32 linktype, const guint8 *data, gu
     sum_packet pkt;
     switch (sum_decode_frame(linktype, data, caplen, wirelen, &pkt)) {
     case SUM_DECODE_OK:
-        hand_over(p, &pkt, frame, time_us);
+        if (p->threaded)
+            hand_over(p, &pkt, frame, time_us);
+        else
+            sum_flow_table_packet(p->flows, &pkt, frame, time_us);
         break;
     case SUM_DECODE_TRUNCATED:
         s->truncated++;
@@ -333,7 +353,7 @@ gboolean
 sum_pipeline_read(SumPipeline *p, const char *path, const char *filter, gchar **warning,
                   GError **error)
 {
-    g_return_val_if_fail(p->worker != NULL, FALSE);
+    g_return_val_if_fail(!p->finished, FALSE);
     SumCapture *c = sum_capture_open(path, filter, error);
     if (c == NULL)
         return FALSE;
@@ -347,7 +367,8 @@ sum_pipeline_read(SumPipeline *p, const char *path, const char *filter, gchar **
     p->next_frame += frames;
     p->capture = NULL;
     sum_capture_close(c);
-    send_batch(p, FALSE); /* the worker catches up while the next file opens */
+    if (p->threaded)
+        send_batch(p, FALSE); /* the worker catches up while the next file opens */
     /* A capture stopped mid-write: what came before the cut record counts. */
     if (!ok && g_error_matches(err, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_TRUNCATED) &&
         frames > 0) {
@@ -367,8 +388,12 @@ sum_pipeline_read(SumPipeline *p, const char *path, const char *filter, gchar **
 SumResult *
 sum_pipeline_finish(SumPipeline *p)
 {
-    g_return_val_if_fail(p->worker != NULL, NULL);
-    join_worker(p);
+    g_return_val_if_fail(!p->finished, NULL);
+    p->finished = TRUE;
+    if (p->threaded)
+        join_worker(p); /* the worker flushes the flow table */
+    else
+        sum_flow_table_flush(p->flows);
     p->summary.flows_evicted = sum_flow_table_evicted(p->flows);
     SumResult *res = sum_recon_finish(p->recon);
     p->summary.conns_dropped = res->conns_dropped;

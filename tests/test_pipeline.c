@@ -1,9 +1,10 @@
-/* test_pipeline.c: the two-thread pipeline (analyzer/pipeline.c) must tell
- * exactly the story that feeding every frame to the flow table on one thread
- * tells: same connections, same expiry, same allocations and findings. Runs
- * both on every sample, on several files in one run, and on a capture made
- * here with thousands of flows, idle gaps, lingering closes, a reused
- * 4-tuple and more packets than the batches in flight hold. */
+/* test_pipeline.c: the pipeline (analyzer/pipeline.c), with its flow thread
+ * (SUMSCOPE_THREADS=2) and without, must tell exactly the story that feeding
+ * every frame to the flow table on one thread tells: same connections, same
+ * expiry, same allocations and findings. Runs both on every sample, on
+ * several files in one run, and on a capture made here with thousands of
+ * flows, idle gaps, lingering closes, a reused 4-tuple and more packets than
+ * the batches in flight hold. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -266,6 +267,21 @@ test_pipeline_busy_capture_same_story_as_one_thread(void **state)
 }
 
 static void
+test_pipeline_one_thread_same_story(void **state)
+{
+    (void)state;
+    /* The default: no worker, same story. */
+    g_setenv("SUMSCOPE_THREADS", "1", TRUE);
+    g_autofree gchar *path = write_busy_capture();
+    const char *one[1] = {path};
+    assert_pipeline_matches_reference(one, 1);
+    g_autoptr(GPtrArray) paths = sample_paths();
+    assert_pipeline_matches_reference((const char *const *)paths->pdata, paths->len);
+    g_setenv("SUMSCOPE_THREADS", "2", TRUE);
+    g_unlink(path);
+}
+
+static void
 test_pipeline_free_without_finish_stops_worker(void **state)
 {
     (void)state;
@@ -295,10 +311,14 @@ test_pipeline_bad_file_error_names_it(void **state)
 int
 main(void)
 {
+    /* Every other test runs the two-thread pipeline (on a one-CPU machine
+     * it falls back to one thread, and they still hold). */
+    g_setenv("SUMSCOPE_THREADS", "2", TRUE);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pipeline_every_sample_same_story_as_one_thread),
         cmocka_unit_test(test_pipeline_several_files_one_story),
         cmocka_unit_test(test_pipeline_busy_capture_same_story_as_one_thread),
+        cmocka_unit_test(test_pipeline_one_thread_same_story),
         cmocka_unit_test(test_pipeline_free_without_finish_stops_worker),
         cmocka_unit_test(test_pipeline_bad_file_error_names_it),
     };

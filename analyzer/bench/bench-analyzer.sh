@@ -22,19 +22,21 @@ gen 5000000 mixed-5m.pcap ""
 
 # Each command runs ROUNDS times, the commands taking turns so that a noisy
 # moment hits them alike; a command's figure is its best wall-clock time,
-# with the CPU time (user + system) of that run beside it: sumscope reads on
-# one thread and tracks flows on another, so its CPU time is the honest cost.
+# with the CPU time (user + system) of that run beside it (with
+# SUMSCOPE_THREADS=2 sumscope reads on one thread and tracks flows on
+# another, so CPU time is the honest cost there).
 ROUNDS=${ROUNDS:-5}
 f=$WORK/mixed-1m.pcap
 cat "$f" >/dev/null   # page cache
 declare -A WALL CPU
 TIMEFORMAT='%3R %3U %3S'   # bash's time: wall, user, system in ms
-names=(next_ex dispatch sumscope classic tshark_q)
+names=(next_ex dispatch sumscope threads2 classic tshark_q)
 argv() {
   case $1 in
     next_ex)  cmd=("$WORK/pcap-loop" next_ex "$f") ;;
     dispatch) cmd=("$WORK/pcap-loop" dispatch "$f") ;;
     sumscope) cmd=("$SUMSCOPE" -q --json=/dev/null "$f") ;;
+    threads2) cmd=(env SUMSCOPE_THREADS=2 "$SUMSCOPE" -q --json=/dev/null "$f") ;;
     classic)  cmd=("$SUMSCOPE" -q --profile classic --json=/dev/null "$f") ;;
     tshark_q) cmd=(tshark -r "$f" -q) ;;
   esac
@@ -58,12 +60,14 @@ echo "$pk packets, best of $ROUNDS interleaved runs"
 line "bare libpcap loop (pcap_next_ex)" next_ex
 line "bare libpcap loop (pcap_dispatch, 1 MiB buf)" dispatch
 line "sumscope -q --json=/dev/null (auto)" sumscope
+line "SUMSCOPE_THREADS=2 sumscope (auto)" threads2
 line "sumscope -q --profile classic" classic
 line "tshark -r FILE -q (does not dissect)" tshark_q
 printf '%-46s %6s s wall (one run)\n' "tshark -r FILE -T fields -e frame.number" "$t_tf"
 r() { awk -v a="$1" -v b="$2" "BEGIN{printf \"$3\", a/b}"; }
 echo "ratio sumscope / bare pcap_next_ex loop (speed, wall): $(r "${WALL[next_ex]}" "${WALL[sumscope]}" %.2f) (goal >= 0.8)"
 echo "ratio sumscope / bare pcap_next_ex loop (speed, cpu):  $(r "${CPU[next_ex]}" "${CPU[sumscope]}" %.2f)"
+echo "ratio SUMSCOPE_THREADS=2 sumscope / bare pcap_next_ex loop (wall): $(r "${WALL[next_ex]}" "${WALL[threads2]}" %.2f)"
 echo "ratio sumscope --profile classic / bare pcap_next_ex loop (wall): $(r "${WALL[next_ex]}" "${WALL[classic]}" %.2f)"
 echo "ratio sumscope / bare pcap_dispatch loop (speed, wall): $(r "${WALL[dispatch]}" "${WALL[sumscope]}" %.2f)"
 echo "ratio sumscope / tshark -q (speed, wall): $(r "${WALL[tshark_q]}" "${WALL[sumscope]}" %.1f)"

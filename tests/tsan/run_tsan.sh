@@ -10,6 +10,7 @@ cmake -S "$src" -B "$work/build" -DSUMSCOPE_TSAN=ON -DSUMSCOPE_SANITIZE=OFF \
   -DSUMSCOPE_PLUGIN=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$work/build" -j"$(nproc)" --target test_pipeline sumscope >/dev/null
 export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1"
+export SUMSCOPE_THREADS=2   # the flow thread, which is what this checks
 "$work/build/tests/test_pipeline"
 n=0
 shopt -s nullglob

@@ -2,18 +2,20 @@
  * capture (capture-pcap.c) -> decode (decode-*.c) -> flows (flow-table.c)
  *   -> core: reconstruction (sum-recon.c).
  *
- * One thread, or (SUMSCOPE_THREADS=2) two, one direction. The calling
- * thread reads and decodes every
- * frame, keeps the capture's counters and asks the flow table (read-only)
- * whether it wants the packet; the few it wants are copied, with the first
- * SUM_PAYLOAD_CLASSIFY_BYTES of their payload, into batches that a worker
- * thread feeds to the flow table, whose finished flows go to the
- * reconstruction. Reading a file costs about as much as everything after it,
- * so the two overlap. The batches are a fixed set handed back and forth
- * through two queues: when the worker falls behind the reader waits, so
- * memory stays bounded. Order is kept (one reader, one worker, FIFO), and the
- * flow table's clock gets a tick whenever it would have swept had it seen
- * every packet, so the result is the same as feeding it frame by frame.
+ * By default one thread does it all: the calling thread reads and decodes
+ * every frame, keeps the capture's counters and hands the packets on the
+ * plan's ports to the flow table, whose finished flows go to the
+ * reconstruction.
+ *
+ * With SUMSCOPE_THREADS=2 the flow table and the reconstruction run on a
+ * worker thread instead. The reader asks the flow table (read-only) whether
+ * it wants a packet; the ones it wants are copied, with the first
+ * SUM_PAYLOAD_CLASSIFY_BYTES of their payload, into batches for the worker.
+ * The batches are a fixed set handed back and forth through two queues: when
+ * the worker falls behind the reader waits, so memory stays bounded. Order
+ * is kept (one reader, one worker, FIFO), and the flow table's clock gets a
+ * tick whenever it would have swept had it seen every packet, so the result
+ * is the same as feeding it frame by frame (test_pipeline).
  */
 #include "pipeline.h"
 

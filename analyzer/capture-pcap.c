@@ -92,9 +92,6 @@ set_filter(SumCapture *c, const char *filter, GError **error)
     return TRUE;
 }
 
-/* The 1 MiB stdio buffer. A file's is ours and freed after it closes; stdin
- * outlives us (libpcap does not close it), so it gets a static one, set once
- * and before its first read as setvbuf(3) requires. */
 /* libpcap reads a record with two fread() calls. Once the process has a
  * second thread (pipeline.c), glibc locks the FILE on every call; only the
  * reading thread ever touches this FILE, so the locks are pure cost (a fifth
@@ -105,6 +102,9 @@ no_stdio_locks(FILE *fp)
     __fsetlocking(fp, FSETLOCKING_BYCALLER);
 }
 
+/* The 1 MiB stdio buffer. A file's is ours and freed after it closes; stdin
+ * outlives us (libpcap does not close it), so it gets a static one, set once
+ * and before its first read as setvbuf(3) requires. */
 static void
 set_buffer(SumCapture *c)
 {
@@ -171,9 +171,6 @@ program_for(SumCapture *c, guint32 linktype, GError **error)
         g_assert(prog->bf_insns != NULL);
         prog->bf_insns[0].code = BPF_RET | BPF_K;
         prog->bf_len = 1;
-        g_hash_table_insert(c->programs, key, prog);
-        pcap_close(dead);
-        return prog;
     }
     pcap_close(dead);
     g_hash_table_insert(c->programs, key, prog);
@@ -299,15 +296,15 @@ sum_capture_run(SumCapture *c, guint64 first_frame, SumCaptureFrameFunc fn, void
         if (n == 0)
             return TRUE; /* end of file */
         const char *msg = pcap_geterr(c->pcap);
-        if (strstr(msg, "different from the type of the first") != NULL &&
-            switch_to_pcapng(c))
+        /* Interfaces of different link types that the look ahead at open
+         * could not see: declared after packets (read on below), or on
+         * standard input (an error). */
+        gboolean mixed = strstr(msg, "different from the type of the first") != NULL;
+        if (mixed && switch_to_pcapng(c))
             return run_pcapng(c, error);
         /* libpcap's words for a record cut short: "truncated dump file",
          * "truncated pcapng dump file". */
         gboolean cut = strstr(msg, "truncated") != NULL;
-        /* Interfaces of different link types that the look ahead at open
-         * could not see: on standard input, or declared after packets. */
-        gboolean mixed = strstr(msg, "different from the type of the first") != NULL;
         g_set_error(error, SUM_CAPTURE_ERROR,
                     cut ? SUM_CAPTURE_ERROR_TRUNCATED : SUM_CAPTURE_ERROR_READ, "%s: %s%s",
                     c->path, msg,

@@ -44,7 +44,6 @@ struct _SumPcapng {
     guint8 *buf;        /* the current block, whole */
     gsize buf_size;
     guint64 offset;     /* file offset of the next block */
-    guint32 first_linktype;
 };
 
 static guint32
@@ -82,12 +81,6 @@ sum_pcapng_free(SumPcapng *r)
     g_free(r->buf);
     g_free(r->path);
     g_free(r);
-}
-
-guint32
-sum_pcapng_first_linktype(const SumPcapng *r)
-{
-    return r->first_linktype;
 }
 
 static int
@@ -217,8 +210,6 @@ add_interface(SumPcapng *r, guint32 len, GError **error)
         return fail(r, error, SUM_CAPTURE_ERROR_FORMAT, "timestamp resolution %s%u",
                     ifc.binary ? "2^-" : "10^-", ifc.exp);
     g_array_append_val(r->ifaces, ifc);
-    if (r->first_linktype == 0 && r->ifaces->len == 1)
-        r->first_linktype = ifc.linktype;
     return 0;
 }
 

@@ -51,9 +51,6 @@ int sum_pcapng_next(SumPcapng *reader, SumPcapngPacket *out, GError **error);
  * a block lies or OFFSET is not a block boundary. */
 gboolean sum_pcapng_skip_to(SumPcapng *reader, guint64 offset);
 
-/* The link type of the section's first interface (0 before any). */
-guint32 sum_pcapng_first_linktype(const SumPcapng *reader);
-
 G_END_DECLS
 
 #endif /* SUM_CAPTURE_PCAPNG_H */

@@ -29,7 +29,7 @@
 
 #define PIPELINE_PROGRESS_EVERY 4096u /* frames between progress calls */
 #define PIPELINE_BATCH_ITEMS 2048u    /* packets per hand-over to the worker */
-#define PIPELINE_BATCHES 8u           /* batches in flight (about 2.5 MB in all) */
+#define PIPELINE_BATCHES 8u           /* batches in flight (about 3 MB in all) */
 
 /* A queue of batches: a fixed ring (there are never more than
  * PIPELINE_BATCHES), one mutex, one condition. POSIX threads rather than
@@ -168,25 +168,18 @@ sum_pipeline_new(const SumProfile *profile, const GArray *hints)
 {
     SumPipeline *p = g_new0(SumPipeline, 1);
     p->recon = sum_recon_new(profile);
+    /* The table keeps every port of PROFILE's rules, so ports moved by
+     * --range are kept too. */
     p->flows = sum_flow_table_new(profile, on_conn, p);
-    /* Ports moved by --range are relevant too. */
-    if (profile != NULL) {
-        for (gsize i = 0; i < profile->n_rules; i++) {
-            const SumPortRule *r = &profile->rules[i];
-            for (guint16 k = 0;; k++) {
-                guint16 port = sum_plan_port_at(r, k);
-                if (port == 0)
-                    break;
-                sum_flow_table_add_port(p->flows, r->transport, port);
-            }
-        }
-    }
     for (guint i = 0; hints != NULL && i < hints->len; i++)
         sum_recon_hint_sum_host(p->recon, &g_array_index(hints, SumAddr, i));
     p->summary.files = g_ptr_array_new_with_free_func(g_free);
     p->summary.link_types = g_ptr_array_new_with_free_func(g_free);
     p->link_seen = g_hash_table_new(g_direct_hash, g_direct_equal);
     p->next_frame = 1;
+    p->threaded = threads_wanted();
+    if (!p->threaded)
+        return p;
     queue_init(&p->full);
     queue_init(&p->empty);
     p->batches = sum_mem_block_new(sizeof(Batch) * PIPELINE_BATCHES);
@@ -194,9 +187,7 @@ sum_pipeline_new(const SumProfile *profile, const GArray *hints)
         queue_push(&p->empty, &p->batches[i]);
     /* Started last: from here on the flow table and the reconstruction are
      * the worker's, until sum_pipeline_finish() or _free() joins it. */
-    p->threaded = threads_wanted();
-    if (p->threaded)
-        p->worker = g_thread_new("sumscope-flows", worker_main, p);
+    p->worker = g_thread_new("sumscope-flows", worker_main, p);
     return p;
 }
 
@@ -246,9 +237,11 @@ sum_pipeline_free(SumPipeline *p)
     join_worker(p);
     sum_recon_free(p->recon);
     sum_flow_table_free(p->flows);
-    queue_clear(&p->full);
-    queue_clear(&p->empty);
-    sum_mem_block_free(p->batches, sizeof(Batch) * PIPELINE_BATCHES);
+    if (p->threaded) {
+        queue_clear(&p->full);
+        queue_clear(&p->empty);
+        sum_mem_block_free(p->batches, sizeof(Batch) * PIPELINE_BATCHES);
+    }
     g_ptr_array_unref(p->summary.files);
     g_ptr_array_unref(p->summary.link_types);
     g_hash_table_destroy(p->link_seen);

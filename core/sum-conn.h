@@ -98,9 +98,9 @@ typedef struct {
 #define SUM_TCP_ACK 0x10
 
 /* One TCP segment of CONN: FLAGS and SEQ from its header, FROM_ORIG its
- * direction, PAYLOAD_LEN its data on the wire, TIME_US its capture time. Updates the SYN count and the
- * SYN-ACK and RST frames of CONN. Returns TRUE when the segment closes the
- * connection (a RST, or the second FIN). */
+ * direction, PAYLOAD_LEN its data on the wire, TIME_US its capture time.
+ * Updates the SYN count and the SYN-ACK and RST frames of CONN. Returns TRUE
+ * when the segment closes the connection (a RST, or the second FIN). */
 gboolean sum_tcp_track(SumTcpTrack *track, SumConn *conn, guint8 flags, guint32 seq,
                        gboolean from_orig, guint32 payload_len, SumFrame frame,
                        gint64 time_us);

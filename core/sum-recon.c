@@ -1407,23 +1407,26 @@ conn_order_cmp(gconstpointer a, gconstpointer b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
-/* CONNS in order of their first frame (they arrive in the order they
- * ended). Sorting small (frame, index) pairs and copying each record once is
- * much cheaper than letting the sort move whole SumConn records around. */
+/* The records whose relevance mask has BIT, in order of their first frame
+ * (they arrive in the order they ended). Sorting small (frame, index) pairs
+ * and copying each kept record once is much cheaper than letting a sort move
+ * whole SumConn records around. */
 static GArray *
-conns_sorted(GArray *conns)
+conns_kept_sorted(const SumRecon *recon, guint8 bit)
 {
-    ConnOrder *order = g_new(ConnOrder, MAX(conns->len, 1u));
-    for (guint i = 0; i < conns->len; i++) {
-        order[i].first_frame = g_array_index(conns, SumConn, i).first_frame;
-        order[i].index = i;
+    ConnOrder *order = g_new(ConnOrder, MAX(recon->n_conns, 1u));
+    guint n = 0;
+    for (guint i = 0; i < recon->n_conns; i++) {
+        if (g_array_index(recon->relevant, guint8, i) & bit) {
+            order[n].first_frame = conn_at(recon, i)->first_frame;
+            order[n++].index = i;
+        }
     }
-    qsort(order, conns->len, sizeof *order, conn_order_cmp);
-    GArray *out = g_array_sized_new(FALSE, FALSE, sizeof(SumConn), conns->len);
-    for (guint i = 0; i < conns->len; i++)
-        g_array_append_val(out, g_array_index(conns, SumConn, order[i].index));
+    qsort(order, n, sizeof *order, conn_order_cmp);
+    GArray *out = g_array_sized_new(FALSE, FALSE, sizeof(SumConn), n);
+    for (guint k = 0; k < n; k++)
+        g_array_append_val(out, *conn_at(recon, order[k].index));
     g_free(order);
-    g_array_free(conns, TRUE);
     return out;
 }
 
@@ -1529,14 +1532,8 @@ sum_recon_finish(SumRecon *recon)
     w.profile = r->profile;
     w.result = r;
     w.hints = recon->hints;
-    /* Keep only what the chosen profile knows. */
-    w.conns = g_array_new(FALSE, FALSE, sizeof(SumConn));
-    for (guint i = 0; i < recon->n_conns; i++) {
-        if (g_array_index(recon->relevant, guint8, i) & bit)
-            g_array_append_val(w.conns, *conn_at(recon, i));
-    }
-    /* Sorted after the profile's filter: only what is kept pays for it. */
-    w.conns = conns_sorted(w.conns);
+    /* Keep only what the chosen profile knows, in capture order. */
+    w.conns = conns_kept_sorted(recon, bit);
     r->conns_kept = w.conns->len;
     w.pairs = g_array_new(FALSE, TRUE, sizeof(Pair));
     w.pair_index = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,

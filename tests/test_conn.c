@@ -11,6 +11,7 @@
 
 #define TCP SUM_TRANSPORT_TCP
 #define UDP SUM_TRANSPORT_UDP
+#define SEC(n) ((gint64)(n) * G_USEC_PER_SEC) /* capture time of frame N, 1 s apart */
 #define BYTES(s) ((const guint8 *)(s)), (sizeof(s) - 1)
 
 static void
@@ -242,32 +243,32 @@ test_conn_tcp_track_states(void **state)
     SumTcpTrack t = {0};
     SumConn c = {0};
     /* SYN twice (a retransmission), no answer: S0 with two SYNs. */
-    assert_false(sum_tcp_track(&t, &c, SUM_TCP_SYN, 100, TRUE, 0, 1, (gint64)(1) * G_USEC_PER_SEC));
-    assert_false(sum_tcp_track(&t, &c, SUM_TCP_SYN, 100, TRUE, 0, 2, (gint64)(2) * G_USEC_PER_SEC));
+    assert_false(sum_tcp_track(&t, &c, SUM_TCP_SYN, 100, TRUE, 0, 1, SEC(1)));
+    assert_false(sum_tcp_track(&t, &c, SUM_TCP_SYN, 100, TRUE, 0, 2, SEC(2)));
     assert_int_equal(sum_tcp_state(&t, SUM_TRANSPORT_TCP), SUM_CONN_S0);
     assert_int_equal(c.syn_count, 2);
     /* RST from the responder before any SYN-ACK: refused, and closed. */
-    assert_true(sum_tcp_track(&t, &c, SUM_TCP_RST | SUM_TCP_ACK, 0, FALSE, 0, 3, (gint64)(3) * G_USEC_PER_SEC));
+    assert_true(sum_tcp_track(&t, &c, SUM_TCP_RST | SUM_TCP_ACK, 0, FALSE, 0, 3, SEC(3)));
     assert_int_equal(sum_tcp_state(&t, SUM_TRANSPORT_TCP), SUM_CONN_REJ);
     assert_int_equal(c.rst_frame, 3);
     /* A full connection: SYN, SYN-ACK, FIN both ways. */
     SumTcpTrack u = {0};
     SumConn d = {0};
-    sum_tcp_track(&u, &d, SUM_TCP_SYN, 7, TRUE, 0, 1, (gint64)(1) * G_USEC_PER_SEC);
-    sum_tcp_track(&u, &d, SUM_TCP_SYN | SUM_TCP_ACK, 9, FALSE, 0, 2, (gint64)(2) * G_USEC_PER_SEC);
+    sum_tcp_track(&u, &d, SUM_TCP_SYN, 7, TRUE, 0, 1, SEC(1));
+    sum_tcp_track(&u, &d, SUM_TCP_SYN | SUM_TCP_ACK, 9, FALSE, 0, 2, SEC(2));
     assert_int_equal(sum_tcp_state(&u, SUM_TRANSPORT_TCP), SUM_CONN_S1);
-    assert_false(sum_tcp_track(&u, &d, SUM_TCP_FIN | SUM_TCP_ACK, 8, TRUE, 0, 3, (gint64)(3) * G_USEC_PER_SEC));
-    assert_true(sum_tcp_track(&u, &d, SUM_TCP_FIN | SUM_TCP_ACK, 10, FALSE, 0, 4, (gint64)(4) * G_USEC_PER_SEC));
+    assert_false(sum_tcp_track(&u, &d, SUM_TCP_FIN | SUM_TCP_ACK, 8, TRUE, 0, 3, SEC(3)));
+    assert_true(sum_tcp_track(&u, &d, SUM_TCP_FIN | SUM_TCP_ACK, 10, FALSE, 0, 4, SEC(4)));
     assert_int_equal(sum_tcp_state(&u, SUM_TRANSPORT_TCP), SUM_CONN_SF);
     assert_int_equal(d.synack_frame, 2);
     /* Reset by the originator after establishment. */
     SumTcpTrack v = u;
     v.fin_orig = v.fin_resp = FALSE;
-    sum_tcp_track(&v, &d, SUM_TCP_RST, 8, TRUE, 0, 5, (gint64)(5) * G_USEC_PER_SEC);
+    sum_tcp_track(&v, &d, SUM_TCP_RST, 8, TRUE, 0, 5, SEC(5));
     assert_int_equal(sum_tcp_state(&v, SUM_TRANSPORT_TCP), SUM_CONN_RSTO);
     /* No SYN seen: mid-stream. */
     SumTcpTrack w = {0};
-    sum_tcp_track(&w, &d, SUM_TCP_ACK, 1, TRUE, 10, 1, (gint64)(1) * G_USEC_PER_SEC);
+    sum_tcp_track(&w, &d, SUM_TCP_ACK, 1, TRUE, 10, 1, SEC(1));
     assert_int_equal(sum_tcp_state(&w, SUM_TRANSPORT_TCP), SUM_CONN_OTH);
     assert_int_equal(sum_tcp_state(&w, SUM_TRANSPORT_UDP), SUM_CONN_UDP);
 }
@@ -281,20 +282,20 @@ test_conn_tcp_track_one_direction_not_s0(void **state)
      * not see: established, not an unanswered attempt. */
     SumTcpTrack t = {0};
     SumConn c = {0};
-    sum_tcp_track(&t, &c, SUM_TCP_SYN, 100, TRUE, 0, 1, (gint64)(1) * G_USEC_PER_SEC);
+    sum_tcp_track(&t, &c, SUM_TCP_SYN, 100, TRUE, 0, 1, SEC(1));
     assert_int_equal(sum_tcp_state(&t, SUM_TRANSPORT_TCP), SUM_CONN_S0);
-    sum_tcp_track(&t, &c, SUM_TCP_ACK, 101, TRUE, 0, 2, (gint64)(2) * G_USEC_PER_SEC);
+    sum_tcp_track(&t, &c, SUM_TCP_ACK, 101, TRUE, 0, 2, SEC(2));
     assert_int_equal(sum_tcp_state(&t, SUM_TRANSPORT_TCP), SUM_CONN_S1);
-    sum_tcp_track(&t, &c, SUM_TCP_ACK | 0x08, 101, TRUE, 517, 3, (gint64)(3) * G_USEC_PER_SEC);
-    sum_tcp_track(&t, &c, SUM_TCP_FIN | SUM_TCP_ACK, 618, TRUE, 0, 4, (gint64)(4) * G_USEC_PER_SEC);
+    sum_tcp_track(&t, &c, SUM_TCP_ACK | 0x08, 101, TRUE, 517, 3, SEC(3));
+    sum_tcp_track(&t, &c, SUM_TCP_FIN | SUM_TCP_ACK, 618, TRUE, 0, 4, SEC(4));
     assert_int_equal(sum_tcp_state(&t, SUM_TRANSPORT_TCP), SUM_CONN_S1);
     assert_int_equal(c.synack_frame, 0); /* nothing claims a SYN-ACK was seen */
     /* But SYNs alone, or a SYN then the originator's RST, stay unanswered. */
     SumTcpTrack u = {0};
     SumConn d = {0};
-    sum_tcp_track(&u, &d, SUM_TCP_SYN, 5, TRUE, 0, 1, (gint64)(1) * G_USEC_PER_SEC);
-    sum_tcp_track(&u, &d, SUM_TCP_SYN, 5, TRUE, 0, 2, (gint64)(2) * G_USEC_PER_SEC);
-    sum_tcp_track(&u, &d, SUM_TCP_RST | SUM_TCP_ACK, 6, TRUE, 0, 3, (gint64)(3) * G_USEC_PER_SEC);
+    sum_tcp_track(&u, &d, SUM_TCP_SYN, 5, TRUE, 0, 1, SEC(1));
+    sum_tcp_track(&u, &d, SUM_TCP_SYN, 5, TRUE, 0, 2, SEC(2));
+    sum_tcp_track(&u, &d, SUM_TCP_RST | SUM_TCP_ACK, 6, TRUE, 0, 3, SEC(3));
     assert_int_equal(sum_tcp_state(&u, SUM_TRANSPORT_TCP), SUM_CONN_S0);
     assert_int_equal(d.syn_count, 2);
 }

@@ -163,13 +163,13 @@ build_channels(JsonBuilder *b, const SumResult *r)
         add_int(b, "packets", (gint64)c->packets);
         add_int(b, "bytes", (gint64)c->bytes);
         json_builder_set_member_name(b, "allocation");
-        if (ch->allocation >= 0)
-            json_builder_add_int_value(b, ch->allocation);
+        if (ch->alloc != NULL)
+            json_builder_add_int_value(b, ch->alloc->index);
         else
             json_builder_add_null_value(b);
         json_builder_set_member_name(b, "peer_allocation");
-        if (ch->peer_allocation >= 0)
-            json_builder_add_int_value(b, ch->peer_allocation);
+        if (ch->peer_alloc != NULL)
+            json_builder_add_int_value(b, ch->peer_alloc->index);
         else
             json_builder_add_null_value(b);
         json_builder_set_member_name(b, "search_step");

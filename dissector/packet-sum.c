@@ -514,16 +514,13 @@ label_refined(const sum_conv_t *sc, sum_label_t *l)
     l->target = ch->target;
     l->confidence = ch->confidence;
     l->session = ch->session;
-    if (ch->allocation >= 0) {
-        l->alloc = (const SumAllocation *)g_ptr_array_index(refined->allocations,
-                                                            ch->allocation);
+    if (ch->alloc != NULL) {
+        l->alloc = ch->alloc;
         l->cause = l->alloc->cause;
     } else if (ch->family == SUM_FAMILY_BOOTSTRAP) {
         l->cause = SUM_CAUSE_DEFAULT;
     }
-    if (ch->peer_allocation >= 0)
-        l->peer_alloc = (const SumAllocation *)g_ptr_array_index(refined->allocations,
-                                                                 ch->peer_allocation);
+    l->peer_alloc = ch->peer_alloc;
     label_position(l);
     return TRUE;
 }

@@ -75,7 +75,6 @@ add_channel(Fixture *fx, SumFamily family, const char *client, guint16 cport,
     ch->conn.synack_frame = state == SUM_CONN_S0 || state == SUM_CONN_REJ ? 0 : 2;
     ch->sum_port = holder_is_server ? sport : cport;
     ch->port_holder = holder_is_server ? ch->conn.resp : ch->conn.orig;
-    ch->allocation = ch->peer_allocation = -1;
     g_ptr_array_add(fx->res.channels, ch);
 }
 

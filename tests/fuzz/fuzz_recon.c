@@ -72,8 +72,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* Invariants every reporter relies on. */
         for (guint i = 0; i < res->channels->len; i++) {
             const SumChannel *ch = g_ptr_array_index(res->channels, i);
-            if (ch->allocation >= (gint)res->allocations->len ||
-                ch->peer_allocation >= (gint)res->allocations->len)
+            if ((ch->alloc != NULL &&
+                 g_ptr_array_index(res->allocations, ch->alloc->index) != ch->alloc) ||
+                (ch->peer_alloc != NULL &&
+                 g_ptr_array_index(res->allocations, ch->peer_alloc->index) != ch->peer_alloc))
                 __builtin_trap();
         }
         for (guint i = 0; i < res->findings->len; i++) {

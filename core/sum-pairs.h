@@ -1,0 +1,76 @@
+/* sum-pairs.h: the SUM host <-> target pair graph.
+ *
+ * Stage 1 of the reconstruction (docs/architecture.md). Reads: connections
+ * (SumConn), the port plan, the --sum-host hints. Produces: graded pairs
+ * (SUM host, target) with the families seen between them, the SUM hosts'
+ * confidence, session numbers, and the SumHost list of a result. Never
+ * labels a connection (sum-classify.h does) and never decides an allocation.
+ *
+ * Observed incrementally, settled at the end:
+ *   observe_primary   message -> control connections (the SUM host holds the
+ *                     message port, SUM-PORTS.md "Readings");
+ *   settle_primary    hosts that only ever failed towards more targets than a
+ *                     deployment has are scanners; a weak pair of a host that
+ *                     is a SUM host elsewhere is part of its sequence;
+ *   observe_secondary callback and firmware connections towards a SUM host;
+ *   settle            two independent SUM channels make a pair certain;
+ *                     sessions are numbered by first frame.
+ * The plugin's first pass feeds a live graph (SUM_PAIRS_LIVE) frame by frame:
+ * there a weak pair of an already known SUM host is promoted at once.
+ */
+#ifndef SUM_PAIRS_H
+#define SUM_PAIRS_H
+
+#include <glib.h>
+#include "sum-conn.h"
+#include "sum-plan.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+    SumAddr sum_host;
+    SumAddr target;
+    SumConfidence confidence;
+    SumFrame first_frame;
+    gint64 t_first;
+    guint session;           /* 1-based once settled (medium and high pairs) */
+    gboolean tls_seen;       /* a message -> control connection carried TLS */
+    guint families;          /* bit set of SumFamily seen between them */
+} SumPair;
+
+typedef struct _SumPairs SumPairs;
+
+typedef enum {
+    SUM_PAIRS_BATCH = 0,     /* the whole capture, settled at the end */
+    SUM_PAIRS_LIVE,          /* frame by frame: what is known so far */
+} SumPairsMode;
+
+/* PROFILE and HINTS (SumAddr, may be NULL) must outlive the graph. */
+SumPairs *sum_pairs_new(const SumProfile *profile, const GArray *hints, SumPairsMode mode);
+void sum_pairs_free(SumPairs *pairs);
+
+void sum_pairs_observe_primary(SumPairs *pairs, const SumConn *conn);
+void sum_pairs_settle_primary(SumPairs *pairs);
+void sum_pairs_observe_secondary(SumPairs *pairs, const SumConn *conn);
+void sum_pairs_settle(SumPairs *pairs);
+
+/* Lookups. */
+const SumPair *sum_pairs_find(const SumPairs *pairs, const SumAddr *sum_host,
+                              const SumAddr *target);
+gboolean sum_pairs_is_hinted(const SumPairs *pairs, const SumAddr *addr);
+/* ADDR is a SUM host of at least MIN (or named with --sum-host). */
+gboolean sum_pairs_is_sum_host(const SumPairs *pairs, const SumAddr *addr, SumConfidence min);
+gboolean sum_pairs_is_target_of(const SumPairs *pairs, const SumAddr *target,
+                                const SumAddr *sum_host, SumConfidence min);
+/* The first medium or high pair: loopback IPC belongs to its SUM host. */
+const SumPair *sum_pairs_first(const SumPairs *pairs);
+guint sum_pairs_count(const SumPairs *pairs);
+const SumPair *sum_pairs_at(const SumPairs *pairs, guint i); /* by first frame once settled */
+
+/* The SumHost* list (owned by the array, freed with g_ptr_array_unref) of
+ * the settled medium and high pairs, in order of first appearance. */
+GPtrArray *sum_pairs_hosts(const SumPairs *pairs);
+
+G_END_DECLS
+
+#endif /* SUM_PAIRS_H */

@@ -1,0 +1,114 @@
+/* sum-result.c: the result's lifetime and lookups (sum-result.h). */
+#include "sum-result.h"
+
+void
+sum_host_free(gpointer p)
+{
+    SumHost *h = p;
+    if (h == NULL)
+        return;
+    g_free(h->why);
+    g_free(h);
+}
+
+SumAllocation *
+sum_allocation_new(void)
+{
+    SumAllocation *a = g_new0(SumAllocation, 1);
+    a->conflicting_ports = g_array_new(FALSE, FALSE, sizeof(guint16));
+    a->frames = g_array_new(FALSE, FALSE, sizeof(SumFrame));
+    return a;
+}
+
+void
+sum_allocation_free(gpointer p)
+{
+    SumAllocation *a = p;
+    if (a == NULL)
+        return;
+    g_array_free(a->conflicting_ports, TRUE);
+    g_array_free(a->frames, TRUE);
+    g_free(a);
+}
+
+SumFinding *
+sum_finding_new(SumFindingCode code)
+{
+    SumFinding *f = g_new0(SumFinding, 1);
+    f->code = code;
+    f->severity = sum_plan_finding_severity(code);
+    f->transport = SUM_TRANSPORT_TCP;
+    f->frames = g_array_new(FALSE, FALSE, sizeof(SumFrame));
+    f->peers = g_array_new(FALSE, FALSE, sizeof(SumAddr));
+    f->t_first = G_MAXINT64;
+    return f;
+}
+
+void
+sum_finding_free(gpointer p)
+{
+    SumFinding *f = p;
+    if (f == NULL)
+        return;
+    g_free(f->message);
+    g_free(f->advice);
+    g_array_free(f->frames, TRUE);
+    g_array_free(f->peers, TRUE);
+    g_free(f);
+}
+
+SumResult *
+sum_result_new(void)
+{
+    SumResult *r = g_new0(SumResult, 1);
+    r->hosts = g_ptr_array_new_with_free_func(sum_host_free);
+    r->channels = g_ptr_array_new_with_free_func(g_free);
+    r->allocations = g_ptr_array_new_with_free_func(sum_allocation_free);
+    r->findings = g_ptr_array_new_with_free_func(sum_finding_free);
+    return r;
+}
+
+void
+sum_result_free(SumResult *result)
+{
+    if (result == NULL)
+        return;
+    g_free(result->profile_reason);
+    g_ptr_array_unref(result->hosts);
+    g_ptr_array_unref(result->channels);
+    g_ptr_array_unref(result->allocations);
+    g_ptr_array_unref(result->findings);
+    g_free(result);
+}
+
+const SumHost *
+sum_result_host(const SumResult *result, const SumAddr *addr)
+{
+    for (guint i = 0; i < result->hosts->len; i++) {
+        const SumHost *h = g_ptr_array_index(result->hosts, i);
+        if (sum_addr_equal(&h->addr, addr))
+            return h;
+    }
+    return NULL;
+}
+
+guint
+sum_result_count_severity(const SumResult *result, SumSeverity min)
+{
+    guint n = 0;
+    for (guint i = 0; i < result->findings->len; i++) {
+        const SumFinding *f = g_ptr_array_index(result->findings, i);
+        if (f->severity >= min)
+            n++;
+    }
+    return n;
+}
+
+const char *
+sum_evidence_name(SumEvidence evidence)
+{
+    static const char *const names[SUM_EVIDENCE_COUNT] = {
+        "none", "traffic", "probe", "inferred",
+    };
+    return (guint)evidence < SUM_EVIDENCE_COUNT ? names[evidence] : "none";
+}

@@ -1,0 +1,25 @@
+/* sum-words.h: the sentences of the SUM story, in one place.
+ *
+ * Reads: a finding's structured fields (sum-result.h) and the port plan.
+ * Produces: its one-line message and its advice, the words every front end
+ * shows (sumscope's text, JSON and HTML, the plugin's expert items and
+ * statistics), so they cannot drift apart. Firewall commands: sum-remedy.h.
+ * Never decides anything: a sentence says what the finding already holds.
+ */
+#ifndef SUM_WORDS_H
+#define SUM_WORDS_H
+
+#include <glib.h>
+#include "sum-result.h"
+
+G_BEGIN_DECLS
+
+/* Sets F->message and F->advice (replacing what was there). */
+void sum_words_finding(const SumProfile *profile, SumFinding *finding);
+/* How a conflict is known, as a clause ("another program's traffic was seen
+ * on it"). */
+const char *sum_words_evidence(SumEvidence evidence);
+
+G_END_DECLS
+
+#endif /* SUM_WORDS_H */

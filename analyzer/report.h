@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <glib.h>
 #include "sum-recon.h"
+#include "sum-remedy.h"
 
 G_BEGIN_DECLS
 
@@ -28,25 +29,6 @@ typedef struct {
     guint64 conns_dropped;       /* SUM connections over the reconstruction cap */
     GPtrArray *link_types;       /* gchar*: names of the link types seen */
 } SumCaptureSummary;
-
-/* One remediation step: the exact rules that open what the capture shows was
- * needed, on the right host and direction (see report-remedy.c). */
-typedef struct {
-    SumFindingCode code;         /* the finding it answers */
-    SumAddr host;                /* where the rule goes */
-    SumRole role;
-    guint16 port;
-    SumTransport transport;
-    gboolean inbound;            /* TRUE: allow inbound to port on host */
-    SumAddr peer;                /* the remote side, family 0 = any */
-    gchar *why;                  /* one line */
-    gchar *windows;              /* netsh advfirewall ... */
-    gchar *firewalld;            /* firewall-cmd ... */
-    gchar *nft;                  /* nft add rule ... */
-} SumRemedy;
-
-/* Remediation steps for a result (SumRemedy*, owned by the array). */
-GPtrArray *sum_remedy_build(const SumResult *result);
 
 typedef struct {
     const SumResult *result;

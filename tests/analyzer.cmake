@@ -1,10 +1,3 @@
-# The firewall rules of report-remedy.c on hand-built results.
-# Named analyzer_* so that `ctest -R analyzer` runs it with the rest.
-add_executable(test_remedy test_remedy.c)
-target_link_libraries(test_remedy PRIVATE sumanalyzer PkgConfig::CMOCKA sumscope_warnings)
-add_test(NAME analyzer_remedy COMMAND test_remedy)
-set_tests_properties(analyzer_remedy PROPERTIES LABELS "unit;analyzer")
-
 # analyzer/: sumscope on the samples (against their truth, and the JSON
 # schema), its command line, the hostile corpus and tcpdump's corpus.
 add_test(NAME analyzer_samples

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "report.h"
+#include "sum-remedy.h"
 
 typedef struct {
     SumResult res;

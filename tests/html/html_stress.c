@@ -5,7 +5,7 @@
  * blocked) and one IPv6 SUM host whose long addresses must still fit the
  * lane labels. Built through core's reconstruction (sum_recon_add/finish),
  * linked with report-html.c and sumcore only: the remediation steps are
- * written here by hand, so the test does not depend on report-remedy.c. */
+ * written here by hand, so the test does not depend on sum-remedy.c. */
 #include <stdio.h>
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* report-remedy.c: the firewall rules that open what the capture shows was
+/* sum-remedy.c: the firewall rules that open what the capture shows was
  * needed, on the right host and in the right direction, for each blocked or
  * refused SUM port and each overflow; advice only for a port conflict.
  * Windows: netsh advfirewall; Linux: firewall-cmd and nft (table inet filter).
@@ -8,7 +8,7 @@
  * A listener's rule is inbound on the listener's host from the peer; a message
  * port is the SUM host's source port (SUM-PORTS.md, "Readings"), so its rule
  * is outbound from that port on the SUM host. Words come from core. */
-#include "report.h"
+#include "sum-remedy.h"
 
 static gchar *
 rule_name(SumFamily f, guint16 port)

@@ -1,7 +1,6 @@
 /* main.c: sumscope's command line. The only place that parses options,
  * prints to the user and chooses exit codes (0 analysed and nothing wrong,
  * 1 findings of warning severity or worse, 2 usage or input error). */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -9,6 +8,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "output.h"
 #include "pipeline.h"
 #include "report.h"
 
@@ -22,7 +22,7 @@
 #define PROGRESS_MIN_BYTES (16u << 20) /* files smaller than this get no bar */
 
 typedef struct {
-    gchar *json;          /* --json[=FILE]: "-" is stdout */
+    gchar *json;          /* --json FILE: "-" is stdout */
     gchar *html;
     gchar *filter;
     gchar **sum_hosts;
@@ -37,14 +37,6 @@ typedef struct {
 
 static Options opt;
 
-static gboolean
-on_json(const gchar *name, const gchar *value, gpointer data, GError **error)
-{
-    g_free(opt.json);
-    opt.json = g_strdup(value != NULL && *value ? value : "-");
-    return TRUE;
-}
-
 static void
 fail(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
@@ -57,69 +49,6 @@ fail(const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "sumscope: %s\n", msg);
     g_free(msg);
-}
-
-/* Writing an output file: to a temporary beside it, renamed on success, so a
- * failure never leaves a partial file behind. */
-typedef struct {
-    gchar *path;
-    gchar *tmp;
-    FILE *fp;
-} OutFile;
-
-static gboolean
-out_open(OutFile *o, const char *path, GError **error)
-{
-    memset(o, 0, sizeof *o);
-    if (strcmp(path, "-") == 0) {
-        o->fp = stdout;
-        return TRUE;
-    }
-    o->path = g_strdup(path);
-    o->tmp = g_strdup_printf("%s.XXXXXX", path);
-    int fd = g_mkstemp(o->tmp);
-    if (fd < 0) {
-        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: cannot write: %s",
-                    path, g_strerror(errno));
-        g_clear_pointer(&o->tmp, g_free);
-        g_clear_pointer(&o->path, g_free);
-        return FALSE;
-    }
-    /* g_mkstemp makes it 0600; give it what a plain fopen would have. */
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, 0666 & ~mask) != 0 || (o->fp = fdopen(fd, "w")) == NULL) {
-        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: cannot write: %s",
-                    path, g_strerror(errno));
-        close(fd);
-        g_unlink(o->tmp);
-        g_clear_pointer(&o->tmp, g_free);
-        g_clear_pointer(&o->path, g_free);
-        return FALSE;
-    }
-    return TRUE;
-}
-
-static gboolean
-out_close(OutFile *o, gboolean keep, GError **error)
-{
-    gboolean ok = keep;
-    if (o->fp == stdout) {
-        ok = fflush(stdout) == 0 && keep;
-    } else if (o->fp != NULL) {
-        ok = (fclose(o->fp) == 0) && keep;
-        if (ok && g_rename(o->tmp, o->path) != 0) {
-            g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
-                        "%s: cannot write: %s", o->path, g_strerror(errno));
-            ok = FALSE;
-        }
-        if (!ok)
-            g_unlink(o->tmp);
-    }
-    g_free(o->path);
-    g_free(o->tmp);
-    memset(o, 0, sizeof *o);
-    return ok;
 }
 
 static void
@@ -150,27 +79,63 @@ use_color(void)
     return g_strcmp0(opt.color, "always") == 0;
 }
 
+/* Every report is written whole before any is renamed into place, so a
+ * failure leaves none of them half written (output.h). */
 static gboolean
 write_reports(const SumReport *rep, GError **error)
 {
-    OutFile o;
+    SumOutput *json = NULL, *html = NULL;
     gboolean json_to_stdout = opt.json != NULL && strcmp(opt.json, "-") == 0;
-    if (opt.json != NULL) {
-        if (!out_open(&o, opt.json, error))
-            return FALSE;
-        gboolean ok = sum_report_json(rep, o.fp, error);
-        if (!out_close(&o, ok, error))
-            return FALSE;
+    gboolean ok = TRUE;
+    if (opt.json != NULL && (json = sum_output_open(opt.json, error)) == NULL)
+        ok = FALSE;
+    if (ok && json != NULL && !sum_report_json(rep, sum_output_stream(json), error)) {
+        g_prefix_error(error, "%s: ", json_to_stdout ? "standard output" : opt.json);
+        ok = FALSE;
     }
-    if (opt.html != NULL) {
-        if (!out_open(&o, opt.html, error))
-            return FALSE;
-        gboolean ok = sum_report_html(rep, o.fp, error);
-        if (!out_close(&o, ok, error))
-            return FALSE;
+    if (ok && opt.html != NULL && (html = sum_output_open(opt.html, error)) == NULL)
+        ok = FALSE;
+    if (ok && html != NULL && !sum_report_html(rep, sum_output_stream(html), error)) {
+        g_prefix_error(error, "%s: ", strcmp(opt.html, "-") == 0 ? "standard output"
+                                                                  : opt.html);
+        ok = FALSE;
     }
-    if (!json_to_stdout)
-        return sum_report_text(rep, stdout, error);
+    if (ok && !json_to_stdout)
+        ok = sum_report_text(rep, stdout, error);
+    if (ok && json != NULL) {
+        ok = sum_output_commit(json, error);
+        json = NULL;
+    }
+    if (ok && html != NULL) {
+        ok = sum_output_commit(html, error);
+        html = NULL;
+    }
+    sum_output_discard(json);
+    sum_output_discard(html);
+    return ok;
+}
+
+/* The report files may be written: neither is an input or an existing
+ * capture (so "--json a.pcapng b.pcap" cannot take the customer's capture
+ * for the report's name), and they are not one file. */
+static gboolean
+check_outputs(GError **error)
+{
+    const char *const *inputs = (const char *const *)opt.files;
+    if (opt.json != NULL && !sum_output_check("--json", opt.json, inputs, error))
+        return FALSE;
+    if (opt.html != NULL && !sum_output_check("--html", opt.html, inputs, error))
+        return FALSE;
+    if (opt.json != NULL && opt.html != NULL) {
+        g_autofree gchar *a = g_canonicalize_filename(opt.json, NULL);
+        g_autofree gchar *b = g_canonicalize_filename(opt.html, NULL);
+        if (strcmp(opt.json, opt.html) == 0 || strcmp(a, b) == 0) {
+            g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                        "--json and --html both write %s: give each its own file",
+                        strcmp(opt.json, "-") == 0 ? "to standard output" : opt.json);
+            return FALSE;
+        }
+    }
     return TRUE;
 }
 
@@ -226,8 +191,8 @@ int
 main(int argc, char **argv)
 {
     const GOptionEntry entries[] = {
-        {"json", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, (gpointer)on_json,
-         "Write the JSON report to FILE (standard output without FILE or with -)", "FILE"},
+        {"json", 0, 0, G_OPTION_ARG_FILENAME, &opt.json,
+         "Write the JSON report to FILE (- for standard output)", "FILE"},
         {"html", 0, 0, G_OPTION_ARG_FILENAME, &opt.html,
          "Write a self-contained HTML timeline to FILE", "FILE"},
         {"filter", 'f', 0, G_OPTION_ARG_STRING, &opt.filter,
@@ -271,6 +236,10 @@ main(int argc, char **argv)
     }
     if (opt.files == NULL || opt.files[0] == NULL) {
         fail("no capture file given (try --help)");
+        goto out;
+    }
+    if (!check_outputs(&error)) {
+        fail("%s", error->message);
         goto out;
     }
     if (opt.color != NULL && g_strcmp0(opt.color, "auto") != 0 &&

@@ -6,7 +6,8 @@ add_test(NAME analyzer_remedy COMMAND test_remedy)
 set_tests_properties(analyzer_remedy PROPERTIES LABELS "unit;analyzer")
 
 # analyzer/: sumscope on the samples (against their truth, and the JSON
-# schema), its command line, the hostile corpus and tcpdump's corpus.
+# schema), its command line, that it never writes over what it reads, the
+# hostile corpus and tcpdump's corpus.
 add_test(NAME analyzer_samples
          COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_samples.py
                  $<TARGET_FILE:sumscope> ${SUMSCOPE_SAMPLES_DIR}
@@ -15,7 +16,12 @@ add_test(NAME analyzer_cli
          COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_cli.py
                  $<TARGET_FILE:sumscope> ${SUMSCOPE_SAMPLES_DIR}
                  ${CMAKE_CURRENT_BINARY_DIR}/analyzer-cli)
-set_tests_properties(analyzer_samples analyzer_cli PROPERTIES LABELS analyzer TIMEOUT 300)
+add_test(NAME analyzer_output_safety
+         COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_output_safety.py
+                 $<TARGET_FILE:sumscope> ${SUMSCOPE_SAMPLES_DIR}
+                 ${CMAKE_CURRENT_BINARY_DIR}/analyzer-output-safety)
+set_tests_properties(analyzer_samples analyzer_cli analyzer_output_safety
+                     PROPERTIES LABELS analyzer TIMEOUT 300)
 if(EXISTS ${SUMSCOPE_CORPUS_DIR})
   add_test(NAME analyzer_corpus
            COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_corpus.py

@@ -5,8 +5,11 @@
  * read loop 2.4x faster than pcap_open_offline + pcap_next_ex (STYLE.md,
  * "Measured here"). pcap_dispatch returns 0 at the end of a file and -1 on an
  * error (pcap_dispatch(3PCAP)), which is how end-of-file and error differ.
+ * The FILE comes from capture-decompress.c, so a gzip, zstd or lz4 capture
+ * reads the same way, from a file or standard input.
  */
 #include "capture.h"
+#include "capture-decompress.h"
 #include "capture-pcapng.h"
 #include "decode.h"
 #include "sum-limits.h"
@@ -21,13 +24,13 @@
 
 struct _SumCapture {
     char *path;
-    FILE *fp;            /* ours until pcap_fopen_offline takes it */
-    char *buffer;        /* a file's stdio buffer: freed after the FILE closes */
+    SumStream *stream;   /* the file's bytes, decompressed (capture-decompress.c) */
+    FILE *fp;            /* the stream's FILE; pcap_close() closes it */
+    char *buffer;        /* the FILE's stdio buffer: freed after the FILE closes */
     pcap_t *pcap;
     SumPcapng *ng;       /* instead of PCAP: a pcapng file of mixed link types */
     char *filter;        /* with NG: the filter, compiled per link type below */
     GHashTable *programs; /* with NG: linktype + 1 -> struct bpf_program* */
-    guint64 size;        /* bytes; 0 when unknown */
     guint32 linktype;
     SumCaptureFrameFunc fn;
     void *user;
@@ -36,41 +39,6 @@ struct _SumCapture {
 };
 
 G_DEFINE_QUARK(sum-capture-error-quark, sum_capture_error)
-
-/* Opens PATH with a stat check, so a directory or an empty file gets words of
- * its own rather than libpcap's. */
-static gboolean
-open_file(SumCapture *c, const char *path, GError **error)
-{
-    if (strcmp(path, "-") == 0) {
-        c->fp = stdin;
-        return TRUE;
-    }
-    c->fp = fopen(path, "rb");
-    if (c->fp == NULL) {
-        int e = errno;
-        g_set_error(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_OPEN, "%s: %s", path,
-                    g_strerror(e));
-        return FALSE;
-    }
-    struct stat st;
-    if (fstat(fileno(c->fp), &st) != 0)
-        return TRUE; /* no size: the progress bar just does not move */
-    if (S_ISDIR(st.st_mode)) {
-        g_set_error(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_OPEN,
-                    "%s: is a directory, not a capture file", path);
-        return FALSE;
-    }
-    if (S_ISREG(st.st_mode)) {
-        c->size = (guint64)st.st_size;
-        if (c->size == 0) {
-            g_set_error(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_FORMAT,
-                        "%s: empty file, not a capture", path);
-            return FALSE;
-        }
-    }
-    return TRUE;
-}
 
 static gboolean
 set_filter(SumCapture *c, const char *filter, GError **error)
@@ -102,25 +70,15 @@ no_stdio_locks(FILE *fp)
     __fsetlocking(fp, FSETLOCKING_BYCALLER);
 }
 
-/* The 1 MiB stdio buffer. A file's is ours and freed after it closes; stdin
- * outlives us (libpcap does not close it), so it gets a static one, set once
- * and before its first read as setvbuf(3) requires. */
-static void
-set_buffer(SumCapture *c)
+/* The 1 MiB stdio buffer, set before the first read as setvbuf(3) requires;
+ * ours, freed after the FILE closes. */
+static char *
+set_buffer(FILE *fp)
 {
-    static char stdin_buffer[SUM_CAPTURE_BUFFER_BYTES];
-    static gboolean stdin_buffered;
-    if (c->fp == stdin) {
-        if (!stdin_buffered) {
-            setvbuf(stdin, stdin_buffer, _IOFBF, sizeof stdin_buffer);
-            no_stdio_locks(stdin);
-        }
-        stdin_buffered = TRUE;
-        return;
-    }
-    c->buffer = g_malloc(SUM_CAPTURE_BUFFER_BYTES);
-    setvbuf(c->fp, c->buffer, _IOFBF, SUM_CAPTURE_BUFFER_BYTES);
-    no_stdio_locks(c->fp);
+    char *buffer = g_malloc(SUM_CAPTURE_BUFFER_BYTES);
+    setvbuf(fp, buffer, _IOFBF, SUM_CAPTURE_BUFFER_BYTES);
+    no_stdio_locks(fp);
+    return buffer;
 }
 
 static void
@@ -210,21 +168,53 @@ switch_to_pcapng(SumCapture *c)
     long stop = old != NULL ? ftell(old) : -1;
     if (stop <= 0 || g_strcmp0(c->path, "-") == 0)
         return FALSE;
-    FILE *fp = fopen(c->path, "rb");
-    if (fp == NULL)
+    SumStream *stream = sum_stream_open(c->path, NULL);
+    if (stream == NULL)
         return FALSE;
+    FILE *fp = sum_stream_file(stream);
+    char *buffer = set_buffer(fp);
     SumPcapng *ng = sum_pcapng_new(fp, c->path);
     if (!sum_pcapng_skip_to(ng, (guint64)stop)) {
         sum_pcapng_free(ng);
-        fclose(fp);
+        sum_stream_free(stream);
+        g_free(buffer);
         return FALSE;
     }
-    pcap_close(c->pcap); /* closes its FILE; the stdio buffer is ours, reused */
+    pcap_close(c->pcap); /* closes the old FILE: its buffer and stream can go */
     c->pcap = NULL;
+    sum_stream_free(c->stream);
+    g_free(c->buffer);
+    c->stream = stream;
     c->fp = fp;
-    setvbuf(c->fp, c->buffer, _IOFBF, SUM_CAPTURE_BUFFER_BYTES);
-    no_stdio_locks(c->fp);
+    c->buffer = buffer;
     c->ng = ng;
+    return TRUE;
+}
+
+/* Interfaces of different link types before the first packet: capture-
+ * pcapng.c reads the file instead of libpcap. Told from the first bytes,
+ * peeked, so a pipe or a compressed file loses nothing to the look. */
+static gboolean
+mixed_pcapng(const guint8 *head, gsize len, guint32 *first)
+{
+    FILE *mem = fmemopen((void *)head, len, "rb");
+    if (mem == NULL)
+        return FALSE;
+    gboolean mixed = sum_pcapng_mixed_linktypes(mem, first);
+    fclose(mem);
+    return mixed;
+}
+
+/* The stream's own trouble (compressed data cut off or corrupt, an I/O
+ * error) is the cause behind whatever the reader then says: it wins. */
+static gboolean
+stream_failed(const SumCapture *c, GError **error)
+{
+    const GError *e = sum_stream_error(c->stream);
+    if (e == NULL)
+        return FALSE;
+    g_clear_error(error);
+    g_propagate_error(error, g_error_copy(e));
     return TRUE;
 }
 
@@ -236,11 +226,26 @@ sum_capture_open(const char *path, const char *filter, GError **error)
     char errbuf[PCAP_ERRBUF_SIZE] = "";
     SumCapture *c = g_new0(SumCapture, 1);
     c->path = g_strdup(path);
-    if (!open_file(c, path, error))
+    c->stream = sum_stream_open(path, error);
+    if (c->stream == NULL)
         goto fail;
-    set_buffer(c);
+    gsize len = 0;
+    const guint8 *head = sum_stream_peek(c->stream, SUM_CAPTURE_PCAPNG_SCAN_BYTES, &len, error);
+    if (head == NULL)
+        goto fail;
+    if (len == 0 && stream_failed(c, error))
+        goto fail; /* a compressed file cut before its first whole block */
+    if (len == 0) {
+        g_set_error(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_FORMAT,
+                    "%s: empty once decompressed, not a capture", path);
+        goto fail;
+    }
     guint32 first = 0;
-    if (c->fp != stdin && c->size > 0 && sum_pcapng_mixed_linktypes(c->fp, &first)) {
+    gboolean mixed = sum_format_sniff(head, len) == SUM_FORMAT_PCAPNG &&
+                     mixed_pcapng(head, len, &first);
+    c->fp = sum_stream_file(c->stream);
+    c->buffer = set_buffer(c->fp);
+    if (mixed) {
         c->ng = sum_pcapng_new(c->fp, path);
         c->linktype = first;
         if (filter != NULL && *filter != '\0') {
@@ -252,12 +257,13 @@ sum_capture_open(const char *path, const char *filter, GError **error)
     }
     c->pcap = pcap_fopen_offline_with_tstamp_precision(c->fp, PCAP_TSTAMP_PRECISION_MICRO,
                                                        errbuf);
+    if (c->pcap == NULL && stream_failed(c, error))
+        goto fail;
     if (c->pcap == NULL) {
         g_set_error(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_FORMAT,
                     "%s: not a pcap or pcapng capture libpcap can read: %s", path, errbuf);
         goto fail;
     }
-    c->fp = NULL; /* pcap_close closes it from now on */
     c->linktype = (guint32)pcap_datalink(c->pcap);
     if (filter != NULL && *filter != '\0') {
         c->filter = g_strdup(filter); /* kept for a switch to capture-pcapng.c */
@@ -268,6 +274,13 @@ sum_capture_open(const char *path, const char *filter, GError **error)
 fail:
     sum_capture_close(c);
     return NULL;
+}
+
+static gboolean
+run_ng(SumCapture *c, GError **error)
+{
+    gboolean ok = run_pcapng(c, error);
+    return !stream_failed(c, error) && ok;
 }
 
 static void
@@ -288,11 +301,13 @@ sum_capture_run(SumCapture *c, guint64 first_frame, SumCaptureFrameFunc fn, void
     c->user = user;
     c->next_frame = first_frame;
     if (c->ng != NULL)
-        return run_pcapng(c, error);
+        return run_ng(c, error);
     for (;;) {
         int n = pcap_dispatch(c->pcap, SUM_CAPTURE_BATCH_FRAMES, on_frame, (u_char *)c);
         if (n > 0)
             continue;
+        if (stream_failed(c, error))
+            return FALSE;
         if (n == 0)
             return TRUE; /* end of file */
         const char *msg = pcap_geterr(c->pcap);
@@ -301,13 +316,16 @@ sum_capture_run(SumCapture *c, guint64 first_frame, SumCaptureFrameFunc fn, void
          * standard input (an error). */
         gboolean mixed = strstr(msg, "different from the type of the first") != NULL;
         if (mixed && switch_to_pcapng(c))
-            return run_pcapng(c, error);
+            return run_ng(c, error);
         /* libpcap's words for a record cut short: "truncated dump file",
          * "truncated pcapng dump file". */
-        gboolean cut = strstr(msg, "truncated") != NULL;
-        g_set_error(error, SUM_CAPTURE_ERROR,
-                    cut ? SUM_CAPTURE_ERROR_TRUNCATED : SUM_CAPTURE_ERROR_READ, "%s: %s%s",
-                    c->path, msg,
+        if (strstr(msg, "truncated") != NULL) {
+            g_set_error(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_TRUNCATED,
+                        "%s: the file is cut off in the middle of a record (a capture "
+                        "stopped while writing?; libpcap: %s)", c->path, msg);
+            return FALSE;
+        }
+        g_set_error(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_READ, "%s: %s%s", c->path, msg,
                     mixed ? (g_strcmp0(c->path, "-") == 0
                                  ? " (sumscope reads such pcapng files by name, not on "
                                    "standard input)"
@@ -333,14 +351,10 @@ sum_capture_frames(const SumCapture *c)
 void
 sum_capture_progress(const SumCapture *c, guint64 *done, guint64 *total)
 {
-    *total = c->size;
-    *done = 0;
-    if ((c->pcap == NULL && c->ng == NULL) || c->size == 0)
-        return;
-    FILE *fp = c->ng != NULL ? c->fp : pcap_file(c->pcap);
-    long pos = fp != NULL ? ftell(fp) : -1;
-    if (pos > 0)
-        *done = MIN((guint64)pos, c->size);
+    /* In bytes of the file as stored: a compressed file's size is known,
+     * the size of what it decompresses to is not. */
+    *total = sum_stream_size(c->stream);
+    *done = MIN(sum_stream_consumed(c->stream), *total);
 }
 
 void
@@ -353,9 +367,8 @@ sum_capture_close(SumCapture *c)
         g_hash_table_destroy(c->programs);
     g_free(c->filter);
     if (c->pcap != NULL)
-        pcap_close(c->pcap);
-    else if (c->fp != NULL && c->fp != stdin)
-        fclose(c->fp);
+        pcap_close(c->pcap); /* closes the stream's FILE */
+    sum_stream_free(c->stream); /* closes it when libpcap did not */
     g_free(c->buffer);
     g_free(c->path);
     g_free(c);

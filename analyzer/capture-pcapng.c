@@ -111,7 +111,7 @@ read_exact(SumPcapng *r, void *dst, gsize n, gboolean at_block_start, GError **e
     if (got == 0 && at_block_start)
         return 0;
     return fail(r, error, SUM_CAPTURE_ERROR_TRUNCATED,
-                "the file ends inside this block (a capture stopped while writing?)");
+                "the file is cut off inside this block (a capture stopped while writing?)");
 }
 
 /* Reads one whole block into r->buf; returns its type, 0 at the end, or -1. */

@@ -368,10 +368,9 @@ sum_pipeline_read(SumPipeline *p, const char *path, const char *filter, gchar **
     if (!ok && g_error_matches(err, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_TRUNCATED) &&
         frames > 0) {
         if (warning != NULL)
-            *warning = g_strdup_printf("%s: the file ends in the middle of a record (a "
-                                       "capture stopped while writing?): the %"
-                                       G_GUINT64_FORMAT " frames before it were analysed",
-                                       path, frames);
+            *warning = g_strdup_printf("%s: the %" G_GUINT64_FORMAT
+                                       " frames before it were analysed", err->message,
+                                       frames);
         g_clear_error(&err);
         return TRUE;
     }

@@ -23,5 +23,6 @@
 #define SUM_CAPTURE_MAX_BLOCK_BYTES (16u << 20) /* bytes: a longer pcapng block is a lie */
 #define SUM_CAPTURE_MAX_INTERFACES 65536u   /* pcapng interfaces per section */
 #define SUM_CAPTURE_PCAPNG_SCAN_BYTES (1u << 20) /* bytes read for interfaces before packets */
+#define SUM_DECOMPRESS_IN_BYTES (256u << 10) /* bytes of compressed input read at a time */
 
 #endif /* SUM_LIMITS_H */

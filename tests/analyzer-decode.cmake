@@ -13,3 +13,8 @@ set_tests_properties(test_pipeline PROPERTIES LABELS "unit;analyzer")
 # analyzer/capture-pcapng.c: pcapng files of mixed link types, built byte by byte.
 sumscope_cmocka_test(test_capture SOURCES test_capture.c LIBS sumanalyzer)
 set_tests_properties(test_capture PROPERTIES LABELS "unit;analyzer")
+
+# analyzer/capture-decompress.c: gzip, zstd and lz4 content made with the
+# libraries, whole, in parts, cut and corrupted; a compressed capture read.
+sumscope_cmocka_test(test_decompress SOURCES test_decompress.c LIBS sumanalyzer)
+set_tests_properties(test_decompress PROPERTIES LABELS "unit;analyzer")

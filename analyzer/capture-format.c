@@ -148,20 +148,80 @@ sum_format_advice(SumFormat f, const char *in)
         in = stdin_ ? "in.etl" : in;
         break;
     case SUM_FORMAT_ZIP:
-        return g_strdup_printf("unpack it with: unzip %s, and give sumscope the capture inside",
-                               stdin_ ? "in.zip" : in);
+        tool = "unzip";
+        in = stdin_ ? "in.zip" : in;
+        break;
     case SUM_FORMAT_XZ:
-        return g_strdup_printf("unpack it with: xz -dk %s", stdin_ ? "in.xz" : in);
+        tool = "xz -dk";
+        in = stdin_ ? "in.xz" : in;
+        break;
     case SUM_FORMAT_BZIP2:
-        return g_strdup_printf("unpack it with: bzip2 -dk %s", stdin_ ? "in.bz2" : in);
+        tool = "bzip2 -dk";
+        in = stdin_ ? "in.bz2" : in;
+        break;
     default:
         return NULL;
     }
-    gchar *word = shell_word(in), *out = renamed(in, ".pcapng");
+    gchar *word = shell_word(in);
+    if (f == SUM_FORMAT_ZIP || f == SUM_FORMAT_XZ || f == SUM_FORMAT_BZIP2) {
+        gchar *advice = g_strdup_printf("unpack it with: %s %s%s", tool, word,
+                                        f == SUM_FORMAT_ZIP ? ", and give sumscope the "
+                                                              "capture inside" : "");
+        g_free(word);
+        return advice;
+    }
+    gchar *out = renamed(in, ".pcapng");
     gchar *out_word = shell_word(strcmp(out, in) == 0 || stdin_ ? "out.pcapng" : out);
     gchar *advice = g_strdup_printf("convert it with: %s %s %s", tool, word, out_word);
     g_free(word);
     g_free(out);
     g_free(out_word);
     return advice;
+}
+
+/* The first bytes, for a file that is nothing we know: as text when they
+ * are (an error page saved instead of the capture), else in hex. */
+static gchar *
+first_bytes(const guint8 *head, gsize n)
+{
+    gsize k = MIN(n, (gsize)16), printable = 0;
+    for (gsize i = 0; i < k; i++)
+        printable += g_ascii_isprint(head[i]) || head[i] == '\n' || head[i] == '\r' ||
+                     head[i] == '\t';
+    GString *s = g_string_new(NULL);
+    if (printable == k) {
+        g_string_append(s, "it starts with \"");
+        for (gsize i = 0; i < k; i++)
+            g_string_append_c(s, g_ascii_isprint(head[i]) ? (char)head[i] : ' ');
+        g_string_append_c(s, '"');
+    } else {
+        g_string_append(s, "its first bytes are");
+        for (gsize i = 0; i < MIN(k, (gsize)8); i++)
+            g_string_append_printf(s, " %02x", head[i]);
+    }
+    return g_string_free(s, FALSE);
+}
+
+gchar *
+sum_format_refusal(SumFormat compression, const guint8 *head, gsize n, const char *path)
+{
+    SumFormat f = sum_format_sniff(head, n);
+    if (f == SUM_FORMAT_PCAP || f == SUM_FORMAT_PCAPNG)
+        return NULL;
+    g_autofree gchar *inside = compression != SUM_FORMAT_UNKNOWN
+                                   ? g_strdup_printf(" inside the %s",
+                                                     sum_format_name(compression))
+                                   : g_strdup("");
+    if (sum_format_is_compressed(f))
+        return g_strdup_printf("%s%s: compressed twice; decompress it once first",
+                               sum_format_name(f), inside);
+    if (f == SUM_FORMAT_UNKNOWN) {
+        g_autofree gchar *start = first_bytes(head, n);
+        return g_strdup_printf("not a capture%s: %s (sumscope reads pcap and pcapng, as "
+                               "they are or compressed with gzip, zstd or lz4)", inside,
+                               start);
+    }
+    g_autofree gchar *advice = sum_format_advice(f, path);
+    return g_strdup_printf("%s%s, not pcap or pcapng: %s", sum_format_name(f), inside,
+                           advice);
 }

@@ -48,6 +48,14 @@ const char *sum_format_name(SumFormat format);
  * the file ("editcap -F pcapng IN OUT.pcapng"); NULL for the others. */
 gchar *sum_format_advice(SumFormat format, const char *in);
 
+/* Why sumscope cannot read PATH, whose content (decompressed from
+ * COMPRESSION, SUM_FORMAT_UNKNOWN for none) starts with the N bytes at HEAD,
+ * in one line without the path: "a Microsoft Network Monitor capture, which
+ * sumscope cannot read; convert it with: editcap ..."; NULL for pcap and
+ * pcapng, which it reads. */
+gchar *sum_format_refusal(SumFormat compression, const guint8 *head, gsize n,
+                          const char *path);
+
 G_END_DECLS
 
 #endif /* SUM_CAPTURE_FORMAT_H */

@@ -218,6 +218,30 @@ stream_failed(const SumCapture *c, GError **error)
     return TRUE;
 }
 
+/* Is the content something libpcap reads? Empty, cut off before its first
+ * block, or a format known to be something else: FALSE, with words that say
+ * what it is and what converts it. A format not known at all still goes to
+ * libpcap, whose refusal then gets the same words. */
+static gboolean
+readable(SumCapture *c, const guint8 *head, gsize len, SumFormat *format, GError **error)
+{
+    if (len == 0 && stream_failed(c, error))
+        return FALSE; /* a compressed file cut before its first whole block */
+    if (len == 0) {
+        g_set_error(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_FORMAT,
+                    "%s: empty once decompressed, not a capture", c->path);
+        return FALSE;
+    }
+    *format = sum_format_sniff(head, len);
+    if (*format == SUM_FORMAT_PCAP || *format == SUM_FORMAT_PCAPNG ||
+        *format == SUM_FORMAT_UNKNOWN)
+        return TRUE;
+    g_autofree gchar *why = sum_format_refusal(sum_stream_compression(c->stream), head, len,
+                                               c->path);
+    g_set_error(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_FORMAT, "%s: %s", c->path, why);
+    return FALSE;
+}
+
 SumCapture *
 sum_capture_open(const char *path, const char *filter, GError **error)
 {
@@ -233,15 +257,11 @@ sum_capture_open(const char *path, const char *filter, GError **error)
     const guint8 *head = sum_stream_peek(c->stream, SUM_CAPTURE_PCAPNG_SCAN_BYTES, &len, error);
     if (head == NULL)
         goto fail;
-    if (len == 0 && stream_failed(c, error))
-        goto fail; /* a compressed file cut before its first whole block */
-    if (len == 0) {
-        g_set_error(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_FORMAT,
-                    "%s: empty once decompressed, not a capture", path);
+    SumFormat format = SUM_FORMAT_UNKNOWN;
+    if (!readable(c, head, len, &format, error))
         goto fail;
-    }
     guint32 first = 0;
-    gboolean mixed = sum_format_sniff(head, len) == SUM_FORMAT_PCAPNG &&
+    gboolean mixed = format == SUM_FORMAT_PCAPNG &&
                      mixed_pcapng(head, len, &first);
     c->fp = sum_stream_file(c->stream);
     c->buffer = set_buffer(c->fp);
@@ -260,8 +280,14 @@ sum_capture_open(const char *path, const char *filter, GError **error)
     if (c->pcap == NULL && stream_failed(c, error))
         goto fail;
     if (c->pcap == NULL) {
-        g_set_error(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_FORMAT,
-                    "%s: not a pcap or pcapng capture libpcap can read: %s", path, errbuf);
+        g_autofree gchar *why = sum_format_refusal(sum_stream_compression(c->stream), head,
+                                                   len, path);
+        if (why != NULL) /* ours are clearer than libpcap's "unknown file format" */
+            g_set_error(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_FORMAT, "%s: %s", path,
+                        why);
+        else
+            g_set_error(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_FORMAT,
+                        "%s: a capture libpcap cannot read: %s", path, errbuf);
         goto fail;
     }
     c->linktype = (guint32)pcap_datalink(c->pcap);

@@ -7,7 +7,8 @@ set_tests_properties(analyzer_remedy PROPERTIES LABELS "unit;analyzer")
 
 # analyzer/: sumscope on the samples (against their truth, and the JSON
 # schema), its command line, that it never writes over what it reads,
-# compressed captures, the hostile corpus and tcpdump's corpus.
+# compressed captures, formats it cannot read, the hostile corpus and
+# tcpdump's corpus.
 add_test(NAME analyzer_samples
          COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_samples.py
                  $<TARGET_FILE:sumscope> ${SUMSCOPE_SAMPLES_DIR}
@@ -24,8 +25,11 @@ add_test(NAME analyzer_compressed
          COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_compressed.py
                  $<TARGET_FILE:sumscope> ${SUMSCOPE_SAMPLES_DIR}
                  ${CMAKE_CURRENT_BINARY_DIR}/analyzer-compressed)
+add_test(NAME analyzer_formats
+         COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_formats.py
+                 $<TARGET_FILE:sumscope> ${CMAKE_CURRENT_BINARY_DIR}/analyzer-formats)
 set_tests_properties(analyzer_samples analyzer_cli analyzer_output_safety analyzer_compressed
-                     PROPERTIES LABELS analyzer TIMEOUT 300)
+                     analyzer_formats PROPERTIES LABELS analyzer TIMEOUT 300)
 if(EXISTS ${SUMSCOPE_CORPUS_DIR})
   add_test(NAME analyzer_corpus
            COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_corpus.py

@@ -35,28 +35,26 @@ struct _SumCapture {
     SumCaptureFrameFunc fn;
     void *user;
     guint64 next_frame;
-    guint64 frames;
+    guint64 frames;      /* delivered: kept by the filter */
+    guint64 records;     /* read from the file, kept or not */
+    struct bpf_program bpf; /* with PCAP: the filter, applied in on_frame */
+    gboolean has_bpf;
 };
 
 G_DEFINE_QUARK(sum-capture-error-quark, sum_capture_error)
 
+/* The filter is applied to each record in on_frame, as libpcap's offline
+ * reader would (pcap_offline_filter is its own test), so that every record
+ * is counted, kept or not: a stop is told by its frame number in the file. */
 static gboolean
 set_filter(SumCapture *c, const char *filter, GError **error)
 {
-    struct bpf_program prog;
-    if (pcap_compile(c->pcap, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+    if (pcap_compile(c->pcap, &c->bpf, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
         g_set_error(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_FILTER,
                     "%s: invalid filter '%s': %s", c->path, filter, pcap_geterr(c->pcap));
         return FALSE;
     }
-    int rc = pcap_setfilter(c->pcap, &prog);
-    pcap_freecode(&prog);
-    if (rc != 0) {
-        g_set_error(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_FILTER,
-                    "%s: filter '%s' cannot be used: %s", c->path, filter,
-                    pcap_geterr(c->pcap));
-        return FALSE;
-    }
+    c->has_bpf = TRUE;
     return TRUE;
 }
 
@@ -141,6 +139,7 @@ run_pcapng(SumCapture *c, GError **error)
     SumPcapngPacket pk;
     int rc;
     while ((rc = sum_pcapng_next(c->ng, &pk, error)) > 0) {
+        c->records++;
         if (c->filter != NULL) {
             const struct bpf_program *prog = program_for(c, pk.linktype, error);
             if (prog == NULL)
@@ -313,6 +312,9 @@ static void
 on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 {
     SumCapture *c = (SumCapture *)user;
+    c->records++;
+    if (c->has_bpf && pcap_offline_filter(&c->bpf, h, data) == 0)
+        return;
     gint64 t = (gint64)h->ts.tv_sec * G_USEC_PER_SEC + (gint64)h->ts.tv_usec;
     c->fn(c->next_frame++, t, c->linktype, data, h->caplen, h->len, c->user);
     c->frames++;
@@ -347,7 +349,7 @@ sum_capture_run(SumCapture *c, guint64 first_frame, SumCaptureFrameFunc fn, void
          * "truncated pcapng dump file". */
         if (strstr(msg, "truncated") != NULL) {
             g_set_error(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_TRUNCATED,
-                        "%s: the file is cut off in the middle of a record (a capture "
+                        "%s: the file ends in the middle of a record (a capture "
                         "stopped while writing?; libpcap: %s)", c->path, msg);
             return FALSE;
         }
@@ -374,6 +376,90 @@ sum_capture_frames(const SumCapture *c)
     return c->frames;
 }
 
+guint64
+sum_capture_records(const SumCapture *c)
+{
+    return c->records;
+}
+
+/* The byte offset after RECORDS records of the classic pcap in FP, walking
+ * the record headers: 16 bytes (24 in Kuznetzov's modified format, magic
+ * 0xa1b2cd34), the captured length at byte 8, in the magic's byte order
+ * (draft-ietf-opsawg-pcap, 4 and 5). -1 if the file ends first. */
+static gint64
+pcap_record_offset(FILE *fp, guint64 records)
+{
+    guint8 h[24], skip[4096];
+    if (fread(h, 1, 24, fp) != 24)
+        return -1;
+    guint32 le = (guint32)h[0] | (guint32)h[1] << 8 | (guint32)h[2] << 16 |
+                 (guint32)h[3] << 24;
+    gboolean little = le == 0xa1b2c3d4u || le == 0xa1b23c4du || le == 0xa1b2cd34u;
+    gsize hdr = (le == 0xa1b2cd34u || GUINT32_SWAP_LE_BE(le) == 0xa1b2cd34u) ? 24 : 16;
+    gint64 off = 24;
+    for (guint64 i = 0; i < records; i++) {
+        if (fread(h, 1, hdr, fp) != hdr)
+            return -1;
+        guint32 caplen;
+        memcpy(&caplen, h + 8, 4);
+        caplen = little ? GUINT32_FROM_LE(caplen) : GUINT32_FROM_BE(caplen);
+        for (guint32 left = caplen; left > 0;) {
+            gsize n = fread(skip, 1, MIN(left, (guint32)sizeof skip), fp);
+            if (n == 0)
+                return -1;
+            left -= (guint32)n;
+        }
+        off += (gint64)(hdr + caplen);
+    }
+    return off;
+}
+
+/* The offset of the block after RECORDS packets of the pcapng in FP: the
+ * packet there, the block that lies, or the end. -1 when capture-pcapng.c
+ * finds trouble sooner than libpcap did. */
+static gint64
+pcapng_record_offset(FILE *fp, const char *path, guint64 records)
+{
+    SumPcapng *r = sum_pcapng_new(fp, path);
+    SumPcapngPacket pk;
+    guint64 n = 0;
+    for (;;) {
+        int rc = sum_pcapng_next(r, &pk, NULL);
+        if (rc > 0 && n < records) {
+            n++;
+            continue;
+        }
+        gint64 off = n == records ? (gint64)sum_pcapng_block_offset(r) : -1;
+        sum_pcapng_free(r);
+        return off;
+    }
+}
+
+gint64
+sum_capture_stop_offset(const SumCapture *c)
+{
+    if (c->ng != NULL)
+        return (gint64)sum_pcapng_block_offset(c->ng);
+    if (g_strcmp0(c->path, "-") == 0)
+        return -1; /* standard input cannot be read again */
+    /* libpcap does not say where a record starts: read the file again, by
+     * the records' own lengths, up to the one it stopped at. */
+    SumStream *s = sum_stream_open(c->path, NULL);
+    gsize len = 0;
+    const guint8 *head = s != NULL ? sum_stream_peek(s, 4, &len, NULL) : NULL;
+    gint64 off = -1;
+    if (head != NULL) {
+        SumFormat f = sum_format_sniff(head, len);
+        FILE *fp = sum_stream_file(s);
+        if (f == SUM_FORMAT_PCAP)
+            off = pcap_record_offset(fp, c->records);
+        else if (f == SUM_FORMAT_PCAPNG)
+            off = pcapng_record_offset(fp, c->path, c->records);
+    }
+    sum_stream_free(s);
+    return off;
+}
+
 void
 sum_capture_progress(const SumCapture *c, guint64 *done, guint64 *total)
 {
@@ -391,6 +477,8 @@ sum_capture_close(SumCapture *c)
     sum_pcapng_free(c->ng);
     if (c->programs != NULL)
         g_hash_table_destroy(c->programs);
+    if (c->has_bpf)
+        pcap_freecode(&c->bpf);
     g_free(c->filter);
     if (c->pcap != NULL)
         pcap_close(c->pcap); /* closes the stream's FILE */

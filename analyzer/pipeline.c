@@ -163,6 +163,15 @@ threads_wanted(void)
     return g_strcmp0(g_getenv("SUMSCOPE_THREADS"), "2") == 0 && g_get_num_processors() > 1;
 }
 
+static void
+stop_free(gpointer data)
+{
+    SumCaptureStop *st = data;
+    g_free(st->file);
+    g_free(st->reason);
+    g_free(st);
+}
+
 SumPipeline *
 sum_pipeline_new(const SumProfile *profile, const GArray *hints)
 {
@@ -175,6 +184,7 @@ sum_pipeline_new(const SumProfile *profile, const GArray *hints)
         sum_recon_hint_sum_host(p->recon, &g_array_index(hints, SumAddr, i));
     p->summary.files = g_ptr_array_new_with_free_func(g_free);
     p->summary.link_types = g_ptr_array_new_with_free_func(g_free);
+    p->summary.stops = g_ptr_array_new_with_free_func(stop_free);
     p->link_seen = g_hash_table_new(g_direct_hash, g_direct_equal);
     p->next_frame = 1;
     p->threaded = threads_wanted();
@@ -244,6 +254,7 @@ sum_pipeline_free(SumPipeline *p)
     }
     g_ptr_array_unref(p->summary.files);
     g_ptr_array_unref(p->summary.link_types);
+    g_ptr_array_unref(p->summary.stops);
     g_hash_table_destroy(p->link_seen);
     g_free(p);
 }
@@ -344,6 +355,37 @@ on_frame(guint64 frame, gint64 time_us, guint32 linktype, const guint8 *data, gu
     }
 }
 
+/* Records where C stopped reading PATH, with ERR, in the summary; *WARNING
+ * (may be NULL) gets the line for standard error. */
+static void
+note_stop(SumPipeline *p, const SumCapture *c, const char *path, const GError *err,
+          gchar **warning)
+{
+    SumCaptureStop *st = g_new0(SumCaptureStop, 1);
+    st->file = g_strdup(path);
+    st->kind = err->code == SUM_CAPTURE_ERROR_TRUNCATED ? SUM_STOP_CUT_OFF
+                                                        : SUM_STOP_BAD_RECORD;
+    st->frame = sum_capture_records(c) + 1;
+    st->offset = sum_capture_stop_offset(c);
+    /* The capture layer's words start with the path, which is said apart. */
+    const char *why = err->message;
+    gsize n = strlen(path);
+    if (strncmp(why, path, n) == 0 && strncmp(why + n, ": ", 2) == 0)
+        why += n + 2;
+    st->reason = g_strdup(why);
+    if (warning != NULL) {
+        g_autofree gchar *at = st->offset >= 0
+                                   ? g_strdup_printf(", byte %" G_GINT64_FORMAT, st->offset)
+                                   : g_strdup("");
+        *warning = g_strdup_printf("%s: %s at frame %" G_GUINT64_FORMAT "%s: %s; the %"
+                                   G_GUINT64_FORMAT " records before it were analysed",
+                                   path, st->kind == SUM_STOP_CUT_OFF ? "cut off"
+                                                                      : "stopped",
+                                   st->frame, at, st->reason, st->frame - 1);
+    }
+    g_ptr_array_add(p->summary.stops, st);
+}
+
 gboolean
 sum_pipeline_read(SumPipeline *p, const char *path, const char *filter, gchar **warning,
                   GError **error)
@@ -361,19 +403,17 @@ sum_pipeline_read(SumPipeline *p, const char *path, const char *filter, gchar **
     guint64 frames = sum_capture_frames(c);
     p->next_frame += frames;
     p->capture = NULL;
+    /* Stopped after records were read: they count, and the report says
+     * where and why, as tshark does. Nothing read at all is an error. */
+    if (!ok && sum_capture_records(c) > 0 && err->domain == SUM_CAPTURE_ERROR &&
+        err->code != SUM_CAPTURE_ERROR_FILTER) {
+        note_stop(p, c, path, err, warning);
+        g_clear_error(&err);
+        ok = TRUE;
+    }
     sum_capture_close(c);
     if (p->threaded)
         send_batch(p, FALSE); /* the worker catches up while the next file opens */
-    /* A capture stopped mid-write: what came before the cut record counts. */
-    if (!ok && g_error_matches(err, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_TRUNCATED) &&
-        frames > 0) {
-        if (warning != NULL)
-            *warning = g_strdup_printf("%s: the %" G_GUINT64_FORMAT
-                                       " frames before it were analysed", err->message,
-                                       frames);
-        g_clear_error(&err);
-        return TRUE;
-    }
     if (!ok)
         g_propagate_error(error, err);
     return ok;

@@ -7,8 +7,8 @@ set_tests_properties(analyzer_remedy PROPERTIES LABELS "unit;analyzer")
 
 # analyzer/: sumscope on the samples (against their truth, and the JSON
 # schema), its command line, that it never writes over what it reads,
-# compressed captures, formats it cannot read, the hostile corpus and
-# tcpdump's corpus.
+# compressed captures, formats it cannot read, files that stop early, the
+# hostile corpus and tcpdump's corpus.
 add_test(NAME analyzer_samples
          COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_samples.py
                  $<TARGET_FILE:sumscope> ${SUMSCOPE_SAMPLES_DIR}
@@ -28,8 +28,12 @@ add_test(NAME analyzer_compressed
 add_test(NAME analyzer_formats
          COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_formats.py
                  $<TARGET_FILE:sumscope> ${CMAKE_CURRENT_BINARY_DIR}/analyzer-formats)
+add_test(NAME analyzer_stopped
+         COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_stopped.py
+                 $<TARGET_FILE:sumscope> ${PROJECT_SOURCE_DIR}/docs/sumscope.schema.json
+                 ${CMAKE_CURRENT_BINARY_DIR}/analyzer-stopped)
 set_tests_properties(analyzer_samples analyzer_cli analyzer_output_safety analyzer_compressed
-                     analyzer_formats PROPERTIES LABELS analyzer TIMEOUT 300)
+                     analyzer_formats analyzer_stopped PROPERTIES LABELS analyzer TIMEOUT 300)
 if(EXISTS ${SUMSCOPE_CORPUS_DIR})
   add_test(NAME analyzer_corpus
            COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_corpus.py

@@ -376,6 +376,16 @@ sum_capture_frames(const SumCapture *c)
     return c->frames;
 }
 
+gchar *
+sum_capture_linktype_name(guint32 linktype)
+{
+    /* A DLT_ value; the same number as the LINKTYPE_ one but for raw IP
+     * (decoded, so never asked here) and a few BSD ones libpcap maps. */
+    int dlt = linktype == SUM_LINKTYPE_RAW ? DLT_RAW : (int)linktype;
+    const char *name = pcap_datalink_val_to_name(dlt);
+    return name != NULL ? g_strdup(name) : g_strdup_printf("LINKTYPE_%u", linktype);
+}
+
 guint64
 sum_capture_records(const SumCapture *c)
 {

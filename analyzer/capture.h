@@ -45,6 +45,9 @@ gboolean sum_capture_run(SumCapture *cap, guint64 first_frame, SumCaptureFrameFu
 /* The file's link type (LINKTYPE_ value). For pcapng, libpcap gives the first
  * interface's, and refuses a file whose interfaces differ in link type. */
 guint32 sum_capture_linktype(const SumCapture *cap);
+/* libpcap's name for a LINKTYPE_ value ("USER0", "DOCSIS"), or
+ * "LINKTYPE_n" for one it does not know. */
+gchar *sum_capture_linktype_name(guint32 linktype);
 /* Frames delivered so far (kept by the filter). */
 guint64 sum_capture_frames(const SumCapture *cap);
 /* Records read so far, kept by the filter or not: after a failed

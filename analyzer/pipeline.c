@@ -103,6 +103,7 @@ struct _SumPipeline {
     SumCaptureSummary summary;
     guint64 next_frame;
     GHashTable *link_seen;       /* linktype -> 1 */
+    GHashTable *unsupported;     /* linktype + 1 -> SumLinkCount* (in the summary) */
     SumCapture *capture;         /* while reading */
     SumProgressFunc progress;
     gpointer progress_user;
@@ -172,6 +173,30 @@ stop_free(gpointer data)
     g_free(st);
 }
 
+static void
+link_count_free(gpointer data)
+{
+    SumLinkCount *lc = data;
+    g_free(lc->name);
+    g_free(lc);
+}
+
+/* A frame of a link type not decoded: counted under that type's name. */
+static void
+count_unsupported(SumPipeline *p, guint32 linktype)
+{
+    gpointer key = GUINT_TO_POINTER(linktype + 1);
+    SumLinkCount *lc = g_hash_table_lookup(p->unsupported, key);
+    if (lc == NULL) {
+        lc = g_new0(SumLinkCount, 1);
+        lc->linktype = linktype;
+        lc->name = sum_capture_linktype_name(linktype);
+        g_hash_table_insert(p->unsupported, key, lc);
+        g_ptr_array_add(p->summary.unsupported_links, lc);
+    }
+    lc->frames++;
+}
+
 SumPipeline *
 sum_pipeline_new(const SumProfile *profile, const GArray *hints)
 {
@@ -185,6 +210,8 @@ sum_pipeline_new(const SumProfile *profile, const GArray *hints)
     p->summary.files = g_ptr_array_new_with_free_func(g_free);
     p->summary.link_types = g_ptr_array_new_with_free_func(g_free);
     p->summary.stops = g_ptr_array_new_with_free_func(stop_free);
+    p->summary.unsupported_links = g_ptr_array_new_with_free_func(link_count_free);
+    p->unsupported = g_hash_table_new(g_direct_hash, g_direct_equal);
     p->link_seen = g_hash_table_new(g_direct_hash, g_direct_equal);
     p->next_frame = 1;
     p->threaded = threads_wanted();
@@ -255,6 +282,8 @@ sum_pipeline_free(SumPipeline *p)
     g_ptr_array_unref(p->summary.files);
     g_ptr_array_unref(p->summary.link_types);
     g_ptr_array_unref(p->summary.stops);
+    g_ptr_array_unref(p->summary.unsupported_links);
+    g_hash_table_destroy(p->unsupported);
     g_hash_table_destroy(p->link_seen);
     g_free(p);
 }
@@ -338,6 +367,7 @@ on_frame(guint64 frame, gint64 time_us, guint32 linktype, const guint8 *data, gu
         break;
     case SUM_DECODE_UNSUPPORTED_LINK:
         s->unsupported++;
+        count_unsupported(p, linktype);
         break;
     case SUM_DECODE_FRAGMENT:
         s->fragments++;

@@ -124,6 +124,17 @@ build_capture(JsonBuilder *b, const SumCaptureSummary *c)
         json_builder_add_string_value(b, g_ptr_array_index(c->link_types, i));
     json_builder_end_array(b);
     build_stops(b, c->stops);
+    json_builder_set_member_name(b, "unsupported_link_types");
+    json_builder_begin_array(b);
+    for (guint i = 0; c->unsupported_links != NULL && i < c->unsupported_links->len; i++) {
+        const SumLinkCount *lc = g_ptr_array_index(c->unsupported_links, i);
+        json_builder_begin_object(b);
+        add_int(b, "linktype", lc->linktype);
+        add_str(b, "name", lc->name);
+        add_int(b, "frames", (gint64)lc->frames);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
     json_builder_set_member_name(b, "counters");
     json_builder_begin_object(b);
     add_int(b, "truncated", (gint64)c->truncated);

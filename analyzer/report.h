@@ -27,6 +27,13 @@ typedef struct {
     gchar *reason;               /* one line, the reader's words */
 } SumCaptureStop;
 
+/* Frames of one link type that sumscope does not decode. */
+typedef struct {
+    guint32 linktype;            /* LINKTYPE_ value */
+    gchar *name;                 /* libpcap's name for it (pcap_datalink_val_to_name) */
+    guint64 frames;
+} SumLinkCount;
+
 /* What was read: the `capture` object of the JSON output. */
 typedef struct {
     GPtrArray *files;            /* gchar*: paths as given ("-" for stdin) */
@@ -43,6 +50,7 @@ typedef struct {
     guint64 conns_dropped;       /* SUM connections over the reconstruction cap */
     GPtrArray *link_types;       /* gchar*: names of the link types seen */
     GPtrArray *stops;            /* SumCaptureStop*: files not read to their end */
+    GPtrArray *unsupported_links; /* SumLinkCount*: UNSUPPORTED per link type, first seen first */
 } SumCaptureSummary;
 
 /* One remediation step: the exact rules that open what the capture shows was

@@ -3,11 +3,13 @@
 the command that converts it, exit 2: Network Monitor, ETL (pktmon, netsh
 trace), zip, xz, bzip2, a capture compressed twice, and files that are no
 capture at all. Each file is built here byte by byte; lookalikes that only
-start like a format must not be taken for it.
+start like a format must not be taken for it. And link types: the newer
+ones decode end to end, the unsupported ones are counted by name.
 
 usage: check_formats.py SUMSCOPE WORK_DIR
 """
 import gzip
+import json
 import os
 import shutil
 import struct
@@ -109,6 +111,50 @@ for what, data in (("flags without the marker bits", etl(flags=0x00)),
     check("ETL lookalike (%s): 'not a capture', no conversion advice" % what,
           p.returncode == 2 and "not a capture" in p.stderr and "etl2pcapng" not in p.stderr,
           p.stderr)
+
+# Link types: the new ones decode end to end; the ones still unsupported
+# are counted per link type under libpcap's name.
+IP = bytes([0x45, 0, 0, 40, 0, 1, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+            0xea, 0x60, 0xf3, 0x4e, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff, 0, 0, 0, 0])
+
+
+def pcap(linktype, frames):
+    out = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, linktype)
+    for i, f in enumerate(frames):
+        out += struct.pack("<IIII", 1700000000 + i, 0, len(f), len(f)) + f
+    return out
+
+
+def report(name):
+    p = subprocess.run([exe, "--json=-", name], capture_output=True, timeout=60, cwd=work)
+    return json.loads(p.stdout)["capture"] if p.returncode in (0, 1) else None
+
+
+for lt, head, label in ((9, b"\xff\x03\x00\x21", "PPP"), (104, b"\x0f\x00\x08\x00", "Cisco HDLC"),
+                        (50, b"\xff\x03\x00\x21", "PPP in HDLC framing")):
+    put("link%d.pcap" % lt, pcap(lt, [head + IP] * 2))
+    cap = report("link%d.pcap" % lt)
+    check("%s capture: decoded, nothing skipped" % label, cap is not None and
+          cap["link_types"] == [label] and cap["counters"]["unsupported"] == 0 and
+          cap["counters"]["not_ip"] == 0 and cap["counters"]["invalid"] == 0, str(cap))
+put("docsis.pcap", pcap(143, [b"\x01\x02\x03"] * 3))
+cap = report("docsis.pcap")
+check("an unsupported link type: counted under libpcap's name", cap is not None and
+      cap["counters"]["unsupported"] == 3 and
+      cap["unsupported_link_types"] == [{"linktype": 143, "name": "DOCSIS", "frames": 3}],
+      str(cap))
+p = subprocess.run([exe, "--color=never", "docsis.pcap"], capture_output=True, text=True,
+                   cwd=work, timeout=60)
+check("... and named in the text report", "unsupported link type DOCSIS (LINKTYPE 143): 3 "
+      "frames" in p.stdout, p.stdout[-300:])
+put("user0.pcap", pcap(147, [b"\x01"]))
+p = subprocess.run([exe, "--json=-", "docsis.pcap", "user0.pcap", "docsis.pcap"],
+                   capture_output=True, cwd=work, timeout=60)
+cap = json.loads(p.stdout)["capture"]
+check("several files: one counter per link type, LINKTYPE_n where libpcap has no name",
+      cap["unsupported_link_types"] == [{"linktype": 143, "name": "DOCSIS", "frames": 6},
+                                        {"linktype": 147, "name": "LINKTYPE_147", "frames": 1}],
+      str(cap))
 
 failed = [n for n, ok in results if not ok]
 print("%d passed, %d failed" % (len(results) - len(failed), len(failed)))

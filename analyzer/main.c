@@ -32,7 +32,8 @@ typedef struct {
     gboolean quiet;
     gboolean each;
     gboolean version;
-    gchar **files;
+    gchar **read;         /* -r FILE, repeatable (tcpdump's habit) */
+    gchar **files;        /* -r's files, then the positional ones */
 } Options;
 
 static Options opt;
@@ -77,6 +78,22 @@ use_color(void)
     if (opt.color == NULL || g_strcmp0(opt.color, "auto") == 0)
         return g_getenv("NO_COLOR") == NULL && isatty(STDOUT_FILENO);
     return g_strcmp0(opt.color, "always") == 0;
+}
+
+/* -r FILE and positional captures are one list, -r's first. */
+static void
+merge_inputs(void)
+{
+    if (opt.read == NULL)
+        return;
+    GPtrArray *all = g_ptr_array_new();
+    for (gchar **f = opt.read; *f != NULL; f++)
+        g_ptr_array_add(all, g_strdup(*f));
+    for (gchar **f = opt.files; f != NULL && *f != NULL; f++)
+        g_ptr_array_add(all, g_strdup(*f));
+    g_ptr_array_add(all, NULL);
+    g_strfreev(opt.files);
+    opt.files = (gchar **)g_ptr_array_free(all, FALSE);
 }
 
 /* Every report is written whole before any is renamed into place, so a
@@ -209,6 +226,8 @@ main(int argc, char **argv)
         {"color", 0, 0, G_OPTION_ARG_STRING, &opt.color, "auto, always or never (NO_COLOR "
          "is honoured)", "WHEN"},
         {"version", 'V', 0, G_OPTION_ARG_NONE, &opt.version, "Print the version", NULL},
+        {"read", 'r', 0, G_OPTION_ARG_FILENAME_ARRAY, &opt.read,
+         "Read this capture (as tcpdump -r; repeatable, before the others)", "FILE"},
         {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt.files, NULL, "CAPTURE..."},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
@@ -234,6 +253,7 @@ main(int argc, char **argv)
         status = EXIT_CLEAN;
         goto out;
     }
+    merge_inputs();
     if (opt.files == NULL || opt.files[0] == NULL) {
         fail("no capture file given (try --help)");
         goto out;
@@ -308,5 +328,6 @@ out:
     g_strfreev(opt.sum_hosts);
     g_strfreev(opt.ranges);
     g_strfreev(opt.files);
+    g_strfreev(opt.read);
     return status;
 }

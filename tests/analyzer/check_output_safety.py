@@ -83,6 +83,9 @@ refused("--json=d.pcapng d.pcapng: its own input is not written over", p, d,
 p = run("--html=b.pcap", "b.pcap")
 refused("--html=b.pcap b.pcap: its own input (pcap) is not written over", p, b,
         "one of the captures being read", hb)
+p = run("--json=b.pcap", "-r", "b.pcap")
+refused("-r b.pcap --json=b.pcap: a -r file is an input too", p, b,
+        "one of the captures being read", hb)
 os.makedirs(os.path.join(work, "sub"), exist_ok=True)
 p = run("--json=sub/../d.pcapng", "d.pcapng")
 refused("the input under another spelling of its path", p, d, "being read", hd)

@@ -1,6 +1,7 @@
 /* main.c: sumscope's command line. The only place that parses options,
  * prints to the user and chooses exit codes (0 analysed and nothing wrong,
  * 1 findings of warning severity or worse, 2 usage or input error). */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -33,6 +34,9 @@ typedef struct {
     gboolean each;
     gboolean version;
     gchar **read;         /* -r FILE, repeatable (tcpdump's habit) */
+    gchar *iface;         /* -i IFACE: a live capture instead of files */
+    gchar *write;         /* -w FILE: keep what -i captured */
+    gdouble duration;     /* --duration SECONDS of -i; 0: until Ctrl-C */
     gchar **files;        /* -r's files, then the positional ones */
 } Options;
 
@@ -78,6 +82,38 @@ use_color(void)
     if (opt.color == NULL || g_strcmp0(opt.color, "auto") == 0)
         return g_getenv("NO_COLOR") == NULL && isatty(STDOUT_FILENO);
     return g_strcmp0(opt.color, "always") == 0;
+}
+
+/* -i goes without capture files; --duration and -w go with -i only; -w is
+ * a new file or a non-capture, never a report's. */
+static gboolean
+check_live_options(GError **error)
+{
+    const char *bad = NULL;
+    if (opt.iface != NULL && opt.files != NULL && opt.files[0] != NULL)
+        bad = "give either -i IFACE or capture files, not both";
+    else if (opt.iface == NULL && (opt.write != NULL || opt.duration != 0))
+        bad = "-w and --duration go with -i IFACE (a live capture)";
+    else if (opt.duration < 0)
+        bad = "--duration takes a number of seconds over 0";
+    else if (opt.iface != NULL && opt.each)
+        bad = "--each is for capture files, not -i";
+    else if (g_strcmp0(opt.write, "-") == 0)
+        bad = "-w -: standard output carries the report; give -w a file";
+    if (bad != NULL) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s", bad);
+        return FALSE;
+    }
+    if (opt.write == NULL)
+        return TRUE;
+    if (!sum_output_check("-w", opt.write, NULL, error))
+        return FALSE;
+    if (g_strcmp0(opt.write, opt.json) == 0 || g_strcmp0(opt.write, opt.html) == 0) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "-w and a report both write %s: give each its own file", opt.write);
+        return FALSE;
+    }
+    return TRUE;
 }
 
 /* -r FILE and positional captures are one list, -r's first. */
@@ -156,32 +192,12 @@ check_outputs(GError **error)
     return TRUE;
 }
 
-/* Analyses FILES as one capture; returns the exit status. */
+/* Reconstructs what PIPE read, writes the reports and frees PIPE; returns
+ * the exit status. */
 static int
-analyse(gchar **files, const SumProfile *profile, const GArray *hints)
+report(SumPipeline *pipe)
 {
-    SumPipeline *pipe = sum_pipeline_new(profile, hints);
     int status = EXIT_CLEAN;
-    for (gchar **f = files; *f != NULL; f++) {
-        GError *error = NULL;
-        gchar *warning = NULL;
-        if (want_progress(*f))
-            sum_pipeline_set_progress(pipe, progress, *f);
-        gboolean ok = sum_pipeline_read(pipe, *f, opt.filter, &warning, &error);
-        if (want_progress(*f))
-            fputs("\r\033[K", stderr);
-        sum_pipeline_set_progress(pipe, NULL, NULL);
-        if (!ok) {
-            fail("%s", error->message);
-            g_error_free(error);
-            sum_pipeline_free(pipe);
-            return EXIT_TROUBLE;
-        }
-        if (warning != NULL) {
-            fail("warning: %s", warning);
-            g_free(warning);
-        }
-    }
     SumResult *res = sum_pipeline_finish(pipe);
     SumReport rep = {0};
     rep.result = res;
@@ -202,6 +218,104 @@ analyse(gchar **files, const SumProfile *profile, const GArray *hints)
     sum_result_free(res);
     sum_pipeline_free(pipe);
     return status;
+}
+
+/* Analyses FILES as one capture; returns the exit status. */
+static int
+analyse(gchar **files, const SumProfile *profile, const GArray *hints)
+{
+    SumPipeline *pipe = sum_pipeline_new(profile, hints);
+    for (gchar **f = files; *f != NULL; f++) {
+        GError *error = NULL;
+        gchar *warning = NULL;
+        if (want_progress(*f))
+            sum_pipeline_set_progress(pipe, progress, *f);
+        gboolean ok = sum_pipeline_read(pipe, *f, opt.filter, &warning, &error);
+        if (want_progress(*f))
+            fputs("\r\033[K", stderr);
+        sum_pipeline_set_progress(pipe, NULL, NULL);
+        if (!ok) {
+            fail("%s", error->message);
+            g_error_free(error);
+            sum_pipeline_free(pipe);
+            return EXIT_TROUBLE;
+        }
+        if (warning != NULL) {
+            fail("warning: %s", warning);
+            g_free(warning);
+        }
+    }
+    return report(pipe);
+}
+
+static SumLive *live_now; /* the capture SIGINT ends */
+
+static void
+on_stop_signal(int sig)
+{
+    if (live_now != NULL)
+        sum_live_stop(live_now); /* async-signal-safe: a flag and pcap_breakloop */
+}
+
+/* -w FILE: every frame -i captures, into a temporary renamed when the
+ * capture ends (output.h). */
+static gboolean
+start_dump(SumLive *live, SumOutput **dump, GError **error)
+{
+    *dump = NULL;
+    if (opt.write == NULL)
+        return TRUE;
+    *dump = sum_output_open(opt.write, error);
+    return *dump != NULL && sum_live_dump_to(live, sum_output_stream(*dump), error);
+}
+
+/* Captures from -i IFACE until --duration or Ctrl-C (SIGINT), then reports
+ * as for a file; returns the exit status. */
+static int
+analyse_live(const SumProfile *profile, const GArray *hints)
+{
+    GError *error = NULL;
+    SumOutput *dump = NULL;
+    SumLive *live = sum_live_open(opt.iface, opt.filter, &error);
+    if (live == NULL || !start_dump(live, &dump, &error)) {
+        fail("%s", error->message);
+        g_error_free(error);
+        sum_output_discard(dump);
+        sum_live_close(live);
+        return EXIT_TROUBLE;
+    }
+    SumPipeline *pipe = sum_pipeline_new(profile, hints);
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    live_now = live;
+    sigaction(SIGINT, &sa, &old);
+    if (isatty(STDERR_FILENO))
+        fprintf(stderr, "sumscope: capturing on %s, %s\n", opt.iface,
+                opt.duration > 0 ? "for the duration given (Ctrl-C stops sooner)"
+                                 : "Ctrl-C stops and reports");
+    g_autofree gchar *name = g_strdup_printf("%s (live)", opt.iface);
+    gboolean ok = sum_pipeline_read_live(pipe, live, name, opt.duration, &error);
+    sigaction(SIGINT, &old, NULL); /* a second Ctrl-C interrupts the report */
+    live_now = NULL;
+    guint64 dropped = sum_live_dropped(live);
+    sum_live_close(live);
+    if (ok && dump != NULL) {
+        ok = sum_output_commit(dump, &error);
+        dump = NULL;
+    }
+    sum_output_discard(dump);
+    if (!ok) {
+        fail("%s", error->message);
+        g_error_free(error);
+        sum_pipeline_free(pipe);
+        return EXIT_TROUBLE;
+    }
+    if (dropped > 0)
+        fail("warning: %s: the kernel dropped %" G_GUINT64_FORMAT " frames (the report "
+             "may miss connections)", opt.iface, dropped);
+    return report(pipe);
 }
 
 int
@@ -226,6 +340,13 @@ main(int argc, char **argv)
         {"color", 0, 0, G_OPTION_ARG_STRING, &opt.color, "auto, always or never (NO_COLOR "
          "is honoured)", "WHEN"},
         {"version", 'V', 0, G_OPTION_ARG_NONE, &opt.version, "Print the version", NULL},
+        {"interface", 'i', 0, G_OPTION_ARG_STRING, &opt.iface,
+         "Capture live from IFACE (root or CAP_NET_RAW), then report; -f is then the "
+         "capture filter", "IFACE"},
+        {"duration", 0, 0, G_OPTION_ARG_DOUBLE, &opt.duration,
+         "With -i: stop after SECONDS (default: at Ctrl-C)", "SECONDS"},
+        {"write", 'w', 0, G_OPTION_ARG_FILENAME, &opt.write,
+         "With -i: also keep what was captured in FILE (pcap; never over a capture)", "FILE"},
         {"read", 'r', 0, G_OPTION_ARG_FILENAME_ARRAY, &opt.read,
          "Read this capture (as tcpdump -r; repeatable, before the others)", "FILE"},
         {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt.files, NULL, "CAPTURE..."},
@@ -233,9 +354,10 @@ main(int argc, char **argv)
     };
     GOptionContext *ctx = g_option_context_new("- explain HP SUM port traffic");
     g_option_context_set_summary(ctx,
-        "Reads pcap/pcapng captures (- for standard input) and tells which ports HP Smart\n"
-        "Update Manager used, which allocations fell back and why, what ran past the\n"
-        "documented ranges, and what a firewall blocked or refused.");
+        "Reads pcap/pcapng captures (- for standard input; gzip, zstd or lz4 too), or\n"
+        "captures live with -i, and tells which ports HP Smart Update Manager used,\n"
+        "which allocations fell back and why, what ran past the documented ranges, and\n"
+        "what a firewall blocked or refused.");
     g_option_context_set_description(ctx,
         "Exit status: 0 analysed and nothing wrong, 1 findings of warning severity or\n"
         "worse, 2 usage or input error.");
@@ -254,7 +376,11 @@ main(int argc, char **argv)
         goto out;
     }
     merge_inputs();
-    if (opt.files == NULL || opt.files[0] == NULL) {
+    if (!check_live_options(&error)) {
+        fail("%s", error->message);
+        goto out;
+    }
+    if (opt.iface == NULL && (opt.files == NULL || opt.files[0] == NULL)) {
         fail("no capture file given (try --help)");
         goto out;
     }
@@ -298,7 +424,9 @@ main(int argc, char **argv)
              "per file");
         goto out;
     }
-    if (opt.each) {
+    if (opt.iface != NULL) {
+        status = analyse_live(profile, hints);
+    } else if (opt.each) {
         status = EXIT_CLEAN;
         for (gchar **f = opt.files; *f != NULL; f++) {
             gchar *one[] = {*f, NULL};
@@ -329,5 +457,7 @@ out:
     g_strfreev(opt.ranges);
     g_strfreev(opt.files);
     g_strfreev(opt.read);
+    g_free(opt.iface);
+    g_free(opt.write);
     return status;
 }

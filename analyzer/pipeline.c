@@ -449,6 +449,21 @@ sum_pipeline_read(SumPipeline *p, const char *path, const char *filter, gchar **
     return ok;
 }
 
+gboolean
+sum_pipeline_read_live(SumPipeline *p, SumLive *live, const char *name, double duration_s,
+                       GError **error)
+{
+    g_return_val_if_fail(!p->finished && p->progress == NULL, FALSE);
+    g_ptr_array_add(p->summary.files, g_strdup(name));
+    note_linktype(p, sum_live_linktype(live));
+    p->last_linktype = sum_live_linktype(live) + 1;
+    gboolean ok = sum_live_run(live, duration_s, p->next_frame, on_frame, p, error);
+    p->next_frame += sum_live_frames(live);
+    if (p->threaded)
+        send_batch(p, FALSE);
+    return ok;
+}
+
 SumResult *
 sum_pipeline_finish(SumPipeline *p)
 {

@@ -4,6 +4,7 @@
 #define SUM_PIPELINE_H
 
 #include <glib.h>
+#include "capture-live.h"
 #include "report.h"
 #include "sum-recon.h"
 
@@ -22,6 +23,11 @@ void sum_pipeline_set_progress(SumPipeline *pipe, SumProgressFunc fn, gpointer u
  * line. */
 gboolean sum_pipeline_read(SumPipeline *pipe, const char *path, const char *filter,
                            gchar **warning, GError **error);
+/* Captures from LIVE (capture-live.h) into the pipeline until DURATION_S
+ * seconds (0: no limit) or sum_live_stop(); NAME is how the report names
+ * it. FALSE with ERROR when the capture fails. */
+gboolean sum_pipeline_read_live(SumPipeline *pipe, SumLive *live, const char *name,
+                                double duration_s, GError **error);
 /* Runs the reconstruction; the capture summary stays owned by the pipeline. */
 SumResult *sum_pipeline_finish(SumPipeline *pipe);
 const SumCaptureSummary *sum_pipeline_summary(const SumPipeline *pipe);

@@ -34,6 +34,14 @@ add_test(NAME analyzer_stopped
                  ${CMAKE_CURRENT_BINARY_DIR}/analyzer-stopped)
 set_tests_properties(analyzer_samples analyzer_cli analyzer_output_safety analyzer_compressed
                      analyzer_formats analyzer_stopped PROPERTIES LABELS analyzer TIMEOUT 300)
+# -i: a live capture between two network namespaces it makes (root; skipped,
+# exit 77, where namespaces cannot be made).
+add_test(NAME analyzer_live
+         COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_live.py
+                 $<TARGET_FILE:sumscope> ${SUMSCOPE_SAMPLES_DIR}
+                 ${CMAKE_CURRENT_BINARY_DIR}/analyzer-live)
+set_tests_properties(analyzer_live PROPERTIES LABELS analyzer TIMEOUT 120
+                     SKIP_RETURN_CODE 77 RUN_SERIAL TRUE)
 if(EXISTS ${SUMSCOPE_CORPUS_DIR})
   add_test(NAME analyzer_corpus
            COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_corpus.py

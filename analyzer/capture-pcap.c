@@ -5,8 +5,11 @@
  * read loop 2.4x faster than pcap_open_offline + pcap_next_ex (STYLE.md,
  * "Measured here"). pcap_dispatch returns 0 at the end of a file and -1 on an
  * error (pcap_dispatch(3PCAP)), which is how end-of-file and error differ.
+ * The FILE comes from capture-decompress.c, so a gzip, zstd or lz4 capture
+ * reads the same way, from a file or standard input.
  */
 #include "capture.h"
+#include "capture-decompress.h"
 #include "capture-pcapng.h"
 #include "decode.h"
 #include "sum-limits.h"
@@ -21,74 +24,37 @@
 
 struct _SumCapture {
     char *path;
-    FILE *fp;            /* ours until pcap_fopen_offline takes it */
-    char *buffer;        /* a file's stdio buffer: freed after the FILE closes */
+    SumStream *stream;   /* the file's bytes, decompressed (capture-decompress.c) */
+    FILE *fp;            /* the stream's FILE; pcap_close() closes it */
+    char *buffer;        /* the FILE's stdio buffer: freed after the FILE closes */
     pcap_t *pcap;
     SumPcapng *ng;       /* instead of PCAP: a pcapng file of mixed link types */
     char *filter;        /* with NG: the filter, compiled per link type below */
     GHashTable *programs; /* with NG: linktype + 1 -> struct bpf_program* */
-    guint64 size;        /* bytes; 0 when unknown */
     guint32 linktype;
     SumCaptureFrameFunc fn;
     void *user;
     guint64 next_frame;
-    guint64 frames;
+    guint64 frames;      /* delivered: kept by the filter */
+    guint64 records;     /* read from the file, kept or not */
+    struct bpf_program bpf; /* with PCAP: the filter, applied in on_frame */
+    gboolean has_bpf;
 };
 
 G_DEFINE_QUARK(sum-capture-error-quark, sum_capture_error)
 
-/* Opens PATH with a stat check, so a directory or an empty file gets words of
- * its own rather than libpcap's. */
-static gboolean
-open_file(SumCapture *c, const char *path, GError **error)
-{
-    if (strcmp(path, "-") == 0) {
-        c->fp = stdin;
-        return TRUE;
-    }
-    c->fp = fopen(path, "rb");
-    if (c->fp == NULL) {
-        int e = errno;
-        g_set_error(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_OPEN, "%s: %s", path,
-                    g_strerror(e));
-        return FALSE;
-    }
-    struct stat st;
-    if (fstat(fileno(c->fp), &st) != 0)
-        return TRUE; /* no size: the progress bar just does not move */
-    if (S_ISDIR(st.st_mode)) {
-        g_set_error(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_OPEN,
-                    "%s: is a directory, not a capture file", path);
-        return FALSE;
-    }
-    if (S_ISREG(st.st_mode)) {
-        c->size = (guint64)st.st_size;
-        if (c->size == 0) {
-            g_set_error(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_FORMAT,
-                        "%s: empty file, not a capture", path);
-            return FALSE;
-        }
-    }
-    return TRUE;
-}
-
+/* The filter is applied to each record in on_frame, as libpcap's offline
+ * reader would (pcap_offline_filter is its own test), so that every record
+ * is counted, kept or not: a stop is told by its frame number in the file. */
 static gboolean
 set_filter(SumCapture *c, const char *filter, GError **error)
 {
-    struct bpf_program prog;
-    if (pcap_compile(c->pcap, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+    if (pcap_compile(c->pcap, &c->bpf, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
         g_set_error(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_FILTER,
                     "%s: invalid filter '%s': %s", c->path, filter, pcap_geterr(c->pcap));
         return FALSE;
     }
-    int rc = pcap_setfilter(c->pcap, &prog);
-    pcap_freecode(&prog);
-    if (rc != 0) {
-        g_set_error(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_FILTER,
-                    "%s: filter '%s' cannot be used: %s", c->path, filter,
-                    pcap_geterr(c->pcap));
-        return FALSE;
-    }
+    c->has_bpf = TRUE;
     return TRUE;
 }
 
@@ -102,25 +68,15 @@ no_stdio_locks(FILE *fp)
     __fsetlocking(fp, FSETLOCKING_BYCALLER);
 }
 
-/* The 1 MiB stdio buffer. A file's is ours and freed after it closes; stdin
- * outlives us (libpcap does not close it), so it gets a static one, set once
- * and before its first read as setvbuf(3) requires. */
-static void
-set_buffer(SumCapture *c)
+/* The 1 MiB stdio buffer, set before the first read as setvbuf(3) requires;
+ * ours, freed after the FILE closes. */
+static char *
+set_buffer(FILE *fp)
 {
-    static char stdin_buffer[SUM_CAPTURE_BUFFER_BYTES];
-    static gboolean stdin_buffered;
-    if (c->fp == stdin) {
-        if (!stdin_buffered) {
-            setvbuf(stdin, stdin_buffer, _IOFBF, sizeof stdin_buffer);
-            no_stdio_locks(stdin);
-        }
-        stdin_buffered = TRUE;
-        return;
-    }
-    c->buffer = g_malloc(SUM_CAPTURE_BUFFER_BYTES);
-    setvbuf(c->fp, c->buffer, _IOFBF, SUM_CAPTURE_BUFFER_BYTES);
-    no_stdio_locks(c->fp);
+    char *buffer = g_malloc(SUM_CAPTURE_BUFFER_BYTES);
+    setvbuf(fp, buffer, _IOFBF, SUM_CAPTURE_BUFFER_BYTES);
+    no_stdio_locks(fp);
+    return buffer;
 }
 
 static void
@@ -183,6 +139,7 @@ run_pcapng(SumCapture *c, GError **error)
     SumPcapngPacket pk;
     int rc;
     while ((rc = sum_pcapng_next(c->ng, &pk, error)) > 0) {
+        c->records++;
         if (c->filter != NULL) {
             const struct bpf_program *prog = program_for(c, pk.linktype, error);
             if (prog == NULL)
@@ -210,22 +167,78 @@ switch_to_pcapng(SumCapture *c)
     long stop = old != NULL ? ftell(old) : -1;
     if (stop <= 0 || g_strcmp0(c->path, "-") == 0)
         return FALSE;
-    FILE *fp = fopen(c->path, "rb");
-    if (fp == NULL)
+    SumStream *stream = sum_stream_open(c->path, NULL);
+    if (stream == NULL)
         return FALSE;
+    FILE *fp = sum_stream_file(stream);
+    char *buffer = set_buffer(fp);
     SumPcapng *ng = sum_pcapng_new(fp, c->path);
     if (!sum_pcapng_skip_to(ng, (guint64)stop)) {
         sum_pcapng_free(ng);
-        fclose(fp);
+        sum_stream_free(stream);
+        g_free(buffer);
         return FALSE;
     }
-    pcap_close(c->pcap); /* closes its FILE; the stdio buffer is ours, reused */
+    pcap_close(c->pcap); /* closes the old FILE: its buffer and stream can go */
     c->pcap = NULL;
+    sum_stream_free(c->stream);
+    g_free(c->buffer);
+    c->stream = stream;
     c->fp = fp;
-    setvbuf(c->fp, c->buffer, _IOFBF, SUM_CAPTURE_BUFFER_BYTES);
-    no_stdio_locks(c->fp);
+    c->buffer = buffer;
     c->ng = ng;
     return TRUE;
+}
+
+/* Interfaces of different link types before the first packet: capture-
+ * pcapng.c reads the file instead of libpcap. Told from the first bytes,
+ * peeked, so a pipe or a compressed file loses nothing to the look. */
+static gboolean
+mixed_pcapng(const guint8 *head, gsize len, guint32 *first)
+{
+    FILE *mem = fmemopen((void *)head, len, "rb");
+    if (mem == NULL)
+        return FALSE;
+    gboolean mixed = sum_pcapng_mixed_linktypes(mem, first);
+    fclose(mem);
+    return mixed;
+}
+
+/* The stream's own trouble (compressed data cut off or corrupt, an I/O
+ * error) is the cause behind whatever the reader then says: it wins. */
+static gboolean
+stream_failed(const SumCapture *c, GError **error)
+{
+    const GError *e = sum_stream_error(c->stream);
+    if (e == NULL)
+        return FALSE;
+    g_clear_error(error);
+    g_propagate_error(error, g_error_copy(e));
+    return TRUE;
+}
+
+/* Is the content something libpcap reads? Empty, cut off before its first
+ * block, or a format known to be something else: FALSE, with words that say
+ * what it is and what converts it. A format not known at all still goes to
+ * libpcap, whose refusal then gets the same words. */
+static gboolean
+readable(SumCapture *c, const guint8 *head, gsize len, SumFormat *format, GError **error)
+{
+    if (len == 0 && stream_failed(c, error))
+        return FALSE; /* a compressed file cut before its first whole block */
+    if (len == 0) {
+        g_set_error(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_FORMAT,
+                    "%s: empty once decompressed, not a capture", c->path);
+        return FALSE;
+    }
+    *format = sum_format_sniff(head, len);
+    if (*format == SUM_FORMAT_PCAP || *format == SUM_FORMAT_PCAPNG ||
+        *format == SUM_FORMAT_UNKNOWN)
+        return TRUE;
+    g_autofree gchar *why = sum_format_refusal(sum_stream_compression(c->stream), head, len,
+                                               c->path);
+    g_set_error(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_FORMAT, "%s: %s", c->path, why);
+    return FALSE;
 }
 
 SumCapture *
@@ -236,11 +249,22 @@ sum_capture_open(const char *path, const char *filter, GError **error)
     char errbuf[PCAP_ERRBUF_SIZE] = "";
     SumCapture *c = g_new0(SumCapture, 1);
     c->path = g_strdup(path);
-    if (!open_file(c, path, error))
+    c->stream = sum_stream_open(path, error);
+    if (c->stream == NULL)
         goto fail;
-    set_buffer(c);
+    gsize len = 0;
+    const guint8 *head = sum_stream_peek(c->stream, SUM_CAPTURE_PCAPNG_SCAN_BYTES, &len, error);
+    if (head == NULL)
+        goto fail;
+    SumFormat format = SUM_FORMAT_UNKNOWN;
+    if (!readable(c, head, len, &format, error))
+        goto fail;
     guint32 first = 0;
-    if (c->fp != stdin && c->size > 0 && sum_pcapng_mixed_linktypes(c->fp, &first)) {
+    gboolean mixed = format == SUM_FORMAT_PCAPNG &&
+                     mixed_pcapng(head, len, &first);
+    c->fp = sum_stream_file(c->stream);
+    c->buffer = set_buffer(c->fp);
+    if (mixed) {
         c->ng = sum_pcapng_new(c->fp, path);
         c->linktype = first;
         if (filter != NULL && *filter != '\0') {
@@ -252,12 +276,19 @@ sum_capture_open(const char *path, const char *filter, GError **error)
     }
     c->pcap = pcap_fopen_offline_with_tstamp_precision(c->fp, PCAP_TSTAMP_PRECISION_MICRO,
                                                        errbuf);
+    if (c->pcap == NULL && stream_failed(c, error))
+        goto fail;
     if (c->pcap == NULL) {
-        g_set_error(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_FORMAT,
-                    "%s: not a pcap or pcapng capture libpcap can read: %s", path, errbuf);
+        g_autofree gchar *why = sum_format_refusal(sum_stream_compression(c->stream), head,
+                                                   len, path);
+        if (why != NULL) /* ours are clearer than libpcap's "unknown file format" */
+            g_set_error(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_FORMAT, "%s: %s", path,
+                        why);
+        else
+            g_set_error(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_FORMAT,
+                        "%s: a capture libpcap cannot read: %s", path, errbuf);
         goto fail;
     }
-    c->fp = NULL; /* pcap_close closes it from now on */
     c->linktype = (guint32)pcap_datalink(c->pcap);
     if (filter != NULL && *filter != '\0') {
         c->filter = g_strdup(filter); /* kept for a switch to capture-pcapng.c */
@@ -270,10 +301,20 @@ fail:
     return NULL;
 }
 
+static gboolean
+run_ng(SumCapture *c, GError **error)
+{
+    gboolean ok = run_pcapng(c, error);
+    return !stream_failed(c, error) && ok;
+}
+
 static void
 on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 {
     SumCapture *c = (SumCapture *)user;
+    c->records++;
+    if (c->has_bpf && pcap_offline_filter(&c->bpf, h, data) == 0)
+        return;
     gint64 t = (gint64)h->ts.tv_sec * G_USEC_PER_SEC + (gint64)h->ts.tv_usec;
     c->fn(c->next_frame++, t, c->linktype, data, h->caplen, h->len, c->user);
     c->frames++;
@@ -288,11 +329,13 @@ sum_capture_run(SumCapture *c, guint64 first_frame, SumCaptureFrameFunc fn, void
     c->user = user;
     c->next_frame = first_frame;
     if (c->ng != NULL)
-        return run_pcapng(c, error);
+        return run_ng(c, error);
     for (;;) {
         int n = pcap_dispatch(c->pcap, SUM_CAPTURE_BATCH_FRAMES, on_frame, (u_char *)c);
         if (n > 0)
             continue;
+        if (stream_failed(c, error))
+            return FALSE;
         if (n == 0)
             return TRUE; /* end of file */
         const char *msg = pcap_geterr(c->pcap);
@@ -301,13 +344,16 @@ sum_capture_run(SumCapture *c, guint64 first_frame, SumCaptureFrameFunc fn, void
          * standard input (an error). */
         gboolean mixed = strstr(msg, "different from the type of the first") != NULL;
         if (mixed && switch_to_pcapng(c))
-            return run_pcapng(c, error);
+            return run_ng(c, error);
         /* libpcap's words for a record cut short: "truncated dump file",
          * "truncated pcapng dump file". */
-        gboolean cut = strstr(msg, "truncated") != NULL;
-        g_set_error(error, SUM_CAPTURE_ERROR,
-                    cut ? SUM_CAPTURE_ERROR_TRUNCATED : SUM_CAPTURE_ERROR_READ, "%s: %s%s",
-                    c->path, msg,
+        if (strstr(msg, "truncated") != NULL) {
+            g_set_error(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_TRUNCATED,
+                        "%s: the file ends in the middle of a record (a capture "
+                        "stopped while writing?; libpcap: %s)", c->path, msg);
+            return FALSE;
+        }
+        g_set_error(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_READ, "%s: %s%s", c->path, msg,
                     mixed ? (g_strcmp0(c->path, "-") == 0
                                  ? " (sumscope reads such pcapng files by name, not on "
                                    "standard input)"
@@ -330,17 +376,107 @@ sum_capture_frames(const SumCapture *c)
     return c->frames;
 }
 
+gchar *
+sum_capture_linktype_name(guint32 linktype)
+{
+    /* A DLT_ value; the same number as the LINKTYPE_ one but for raw IP
+     * (decoded, so never asked here) and a few BSD ones libpcap maps. */
+    int dlt = linktype == SUM_LINKTYPE_RAW ? DLT_RAW : (int)linktype;
+    const char *name = pcap_datalink_val_to_name(dlt);
+    return name != NULL ? g_strdup(name) : g_strdup_printf("LINKTYPE_%u", linktype);
+}
+
+guint64
+sum_capture_records(const SumCapture *c)
+{
+    return c->records;
+}
+
+/* The byte offset after RECORDS records of the classic pcap in FP, walking
+ * the record headers: 16 bytes (24 in Kuznetzov's modified format, magic
+ * 0xa1b2cd34), the captured length at byte 8, in the magic's byte order
+ * (draft-ietf-opsawg-pcap, 4 and 5). -1 if the file ends first. */
+static gint64
+pcap_record_offset(FILE *fp, guint64 records)
+{
+    guint8 h[24], skip[4096];
+    if (fread(h, 1, 24, fp) != 24)
+        return -1;
+    guint32 le = (guint32)h[0] | (guint32)h[1] << 8 | (guint32)h[2] << 16 |
+                 (guint32)h[3] << 24;
+    gboolean little = le == 0xa1b2c3d4u || le == 0xa1b23c4du || le == 0xa1b2cd34u;
+    gsize hdr = (le == 0xa1b2cd34u || GUINT32_SWAP_LE_BE(le) == 0xa1b2cd34u) ? 24 : 16;
+    gint64 off = 24;
+    for (guint64 i = 0; i < records; i++) {
+        if (fread(h, 1, hdr, fp) != hdr)
+            return -1;
+        guint32 caplen;
+        memcpy(&caplen, h + 8, 4);
+        caplen = little ? GUINT32_FROM_LE(caplen) : GUINT32_FROM_BE(caplen);
+        for (guint32 left = caplen; left > 0;) {
+            gsize n = fread(skip, 1, MIN(left, (guint32)sizeof skip), fp);
+            if (n == 0)
+                return -1;
+            left -= (guint32)n;
+        }
+        off += (gint64)(hdr + caplen);
+    }
+    return off;
+}
+
+/* The offset of the block after RECORDS packets of the pcapng in FP: the
+ * packet there, the block that lies, or the end. -1 when capture-pcapng.c
+ * finds trouble sooner than libpcap did. */
+static gint64
+pcapng_record_offset(FILE *fp, const char *path, guint64 records)
+{
+    SumPcapng *r = sum_pcapng_new(fp, path);
+    SumPcapngPacket pk;
+    guint64 n = 0;
+    for (;;) {
+        int rc = sum_pcapng_next(r, &pk, NULL);
+        if (rc > 0 && n < records) {
+            n++;
+            continue;
+        }
+        gint64 off = n == records ? (gint64)sum_pcapng_block_offset(r) : -1;
+        sum_pcapng_free(r);
+        return off;
+    }
+}
+
+gint64
+sum_capture_stop_offset(const SumCapture *c)
+{
+    if (c->ng != NULL)
+        return (gint64)sum_pcapng_block_offset(c->ng);
+    if (g_strcmp0(c->path, "-") == 0)
+        return -1; /* standard input cannot be read again */
+    /* libpcap does not say where a record starts: read the file again, by
+     * the records' own lengths, up to the one it stopped at. */
+    SumStream *s = sum_stream_open(c->path, NULL);
+    gsize len = 0;
+    const guint8 *head = s != NULL ? sum_stream_peek(s, 4, &len, NULL) : NULL;
+    gint64 off = -1;
+    if (head != NULL) {
+        SumFormat f = sum_format_sniff(head, len);
+        FILE *fp = sum_stream_file(s);
+        if (f == SUM_FORMAT_PCAP)
+            off = pcap_record_offset(fp, c->records);
+        else if (f == SUM_FORMAT_PCAPNG)
+            off = pcapng_record_offset(fp, c->path, c->records);
+    }
+    sum_stream_free(s);
+    return off;
+}
+
 void
 sum_capture_progress(const SumCapture *c, guint64 *done, guint64 *total)
 {
-    *total = c->size;
-    *done = 0;
-    if ((c->pcap == NULL && c->ng == NULL) || c->size == 0)
-        return;
-    FILE *fp = c->ng != NULL ? c->fp : pcap_file(c->pcap);
-    long pos = fp != NULL ? ftell(fp) : -1;
-    if (pos > 0)
-        *done = MIN((guint64)pos, c->size);
+    /* In bytes of the file as stored: a compressed file's size is known,
+     * the size of what it decompresses to is not. */
+    *total = sum_stream_size(c->stream);
+    *done = MIN(sum_stream_consumed(c->stream), *total);
 }
 
 void
@@ -351,11 +487,12 @@ sum_capture_close(SumCapture *c)
     sum_pcapng_free(c->ng);
     if (c->programs != NULL)
         g_hash_table_destroy(c->programs);
+    if (c->has_bpf)
+        pcap_freecode(&c->bpf);
     g_free(c->filter);
     if (c->pcap != NULL)
-        pcap_close(c->pcap);
-    else if (c->fp != NULL && c->fp != stdin)
-        fclose(c->fp);
+        pcap_close(c->pcap); /* closes the stream's FILE */
+    sum_stream_free(c->stream); /* closes it when libpcap did not */
     g_free(c->buffer);
     g_free(c->path);
     g_free(c);

@@ -44,6 +44,7 @@ struct _SumPcapng {
     guint8 *buf;        /* the current block, whole */
     gsize buf_size;
     guint64 offset;     /* file offset of the next block */
+    guint64 block;      /* file offset of the last block read, or being read */
 };
 
 static guint32
@@ -119,6 +120,7 @@ static gint64
 read_block(SumPcapng *r, guint32 *len_out, GError **error)
 {
     guint8 head[12];
+    r->block = r->offset;
     int rc = read_exact(r, head, 8, TRUE, error);
     if (rc <= 0)
         return rc;
@@ -317,6 +319,12 @@ sum_pcapng_next(SumPcapng *r, SumPcapngPacket *out, GError **error)
         if (rc != 0)
             return rc;
     }
+}
+
+guint64
+sum_pcapng_block_offset(const SumPcapng *r)
+{
+    return r->block;
 }
 
 gboolean

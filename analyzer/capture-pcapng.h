@@ -46,6 +46,10 @@ void sum_pcapng_free(SumPcapng *reader);
  * that ends inside a block, _READ for an I/O error). */
 int sum_pcapng_next(SumPcapng *reader, SumPcapngPacket *out, GError **error);
 
+/* The file offset of the block last read: the packet's after a 1, the
+ * block that lies or is cut after a -1. */
+guint64 sum_pcapng_block_offset(const SumPcapng *reader);
+
 /* Reads blocks up to file offset OFFSET, learning sections and interfaces
  * but passing over packets (another reader has handed those on). FALSE when
  * a block lies or OFFSET is not a block boundary. */

@@ -45,8 +45,19 @@ gboolean sum_capture_run(SumCapture *cap, guint64 first_frame, SumCaptureFrameFu
 /* The file's link type (LINKTYPE_ value). For pcapng, libpcap gives the first
  * interface's, and refuses a file whose interfaces differ in link type. */
 guint32 sum_capture_linktype(const SumCapture *cap);
-/* Frames delivered so far. */
+/* libpcap's name for a LINKTYPE_ value ("USER0", "DOCSIS"), or
+ * "LINKTYPE_n" for one it does not know. */
+gchar *sum_capture_linktype_name(guint32 linktype);
+/* Frames delivered so far (kept by the filter). */
 guint64 sum_capture_frames(const SumCapture *cap);
+/* Records read so far, kept by the filter or not: after a failed
+ * sum_capture_run(), the record it stopped at is number RECORDS + 1 of the
+ * file, as Wireshark numbers frames. */
+guint64 sum_capture_records(const SumCapture *cap);
+/* After a failed sum_capture_run(): the byte offset in the file (as
+ * decompressed) of the record it stopped at, -1 when not known (standard
+ * input, which cannot be read again). May read the file again up to there. */
+gint64 sum_capture_stop_offset(const SumCapture *cap);
 /* For a progress bar: bytes read so far and the file's size in bytes (size 0
  * when unknown: a pipe or standard input). */
 void sum_capture_progress(const SumCapture *cap, guint64 *done, guint64 *total);

@@ -3,7 +3,8 @@
  * Frames come as bytes plus a LINKTYPE_ number (https://www.tcpdump.org/
  * linktypes.html); nothing here knows libpcap or GLib, so the decoders are
  * tested with byte arrays and fuzzed directly. One file per layer:
- * decode-link.c (Ethernet, VLAN, Linux cooked, BSD loopback, raw IP),
+ * decode-link.c (Ethernet, VLAN, Linux cooked, BSD loopback, raw IP, PPP,
+ * Cisco HDLC, NFLOG, 802.11 with or without radiotap),
  * decode-ip.c (IPv4, IPv6 and its extension headers), decode-l4.c (TCP, UDP,
  * ICMP/ICMPv6 with the quoted packet). What the first payload bytes are is
  * core's word (sum_payload_classify), shared with the Wireshark plugin.
@@ -22,13 +23,19 @@
 /* Link types we decode (LINKTYPE_ values as stored in pcap/pcapng files). */
 #define SUM_LINKTYPE_NULL 0       /* BSD loopback, AF in host byte order */
 #define SUM_LINKTYPE_ETHERNET 1
+#define SUM_LINKTYPE_PPP 9        /* PPP, with or without HDLC-like framing */
 #define SUM_LINKTYPE_RAW_DLT12 12 /* DLT_RAW on most systems: raw IP */
 #define SUM_LINKTYPE_RAW_DLT14 14 /* DLT_RAW on OpenBSD: raw IP */
+#define SUM_LINKTYPE_PPP_HDLC 50  /* DLT_PPP_SERIAL: PPP in HDLC-like framing, or Cisco HDLC */
 #define SUM_LINKTYPE_RAW 101      /* LINKTYPE_RAW: raw IPv4 or IPv6 */
+#define SUM_LINKTYPE_C_HDLC 104   /* Cisco HDLC */
+#define SUM_LINKTYPE_IEEE802_11 105 /* 802.11 frames, no radio header */
 #define SUM_LINKTYPE_LOOP 108     /* OpenBSD loopback, AF in network byte order */
 #define SUM_LINKTYPE_LINUX_SLL 113
+#define SUM_LINKTYPE_IEEE802_11_RADIOTAP 127 /* 802.11 behind a radiotap header */
 #define SUM_LINKTYPE_IPV4 228
 #define SUM_LINKTYPE_IPV6 229
+#define SUM_LINKTYPE_NFLOG 239    /* Linux netfilter NFLOG: TLVs, the packet in type 9 */
 #define SUM_LINKTYPE_LINUX_SLL2 276
 
 typedef enum {
@@ -118,6 +125,14 @@ sum_rd_be32(const sum_rd *r, size_t off)
         return 0;
     return (uint32_t)r->p[off] << 24 | (uint32_t)r->p[off + 1] << 16 |
            (uint32_t)r->p[off + 2] << 8 | r->p[off + 3];
+}
+
+static inline uint16_t
+sum_rd_le16(const sum_rd *r, size_t off)
+{
+    if (!sum_rd_has(r, off, 2))
+        return 0;
+    return (uint16_t)((unsigned)r->p[off + 1] << 8 | r->p[off]);
 }
 
 static inline uint32_t

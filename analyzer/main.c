@@ -1,7 +1,7 @@
 /* main.c: sumscope's command line. The only place that parses options,
  * prints to the user and chooses exit codes (0 analysed and nothing wrong,
  * 1 findings of warning severity or worse, 2 usage or input error). */
-#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -9,6 +9,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "output.h"
 #include "pipeline.h"
 #include "report.h"
 
@@ -22,7 +23,7 @@
 #define PROGRESS_MIN_BYTES (16u << 20) /* files smaller than this get no bar */
 
 typedef struct {
-    gchar *json;          /* --json[=FILE]: "-" is stdout */
+    gchar *json;          /* --json FILE: "-" is stdout */
     gchar *html;
     gchar *filter;
     gchar **sum_hosts;
@@ -32,18 +33,14 @@ typedef struct {
     gboolean quiet;
     gboolean each;
     gboolean version;
-    gchar **files;
+    gchar **read;         /* -r FILE, repeatable (tcpdump's habit) */
+    gchar *iface;         /* -i IFACE: a live capture instead of files */
+    gchar *write;         /* -w FILE: keep what -i captured */
+    gdouble duration;     /* --duration SECONDS of -i; 0: until Ctrl-C */
+    gchar **files;        /* -r's files, then the positional ones */
 } Options;
 
 static Options opt;
-
-static gboolean
-on_json(const gchar *name, const gchar *value, gpointer data, GError **error)
-{
-    g_free(opt.json);
-    opt.json = g_strdup(value != NULL && *value ? value : "-");
-    return TRUE;
-}
 
 static void
 fail(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
@@ -57,69 +54,6 @@ fail(const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "sumscope: %s\n", msg);
     g_free(msg);
-}
-
-/* Writing an output file: to a temporary beside it, renamed on success, so a
- * failure never leaves a partial file behind. */
-typedef struct {
-    gchar *path;
-    gchar *tmp;
-    FILE *fp;
-} OutFile;
-
-static gboolean
-out_open(OutFile *o, const char *path, GError **error)
-{
-    memset(o, 0, sizeof *o);
-    if (strcmp(path, "-") == 0) {
-        o->fp = stdout;
-        return TRUE;
-    }
-    o->path = g_strdup(path);
-    o->tmp = g_strdup_printf("%s.XXXXXX", path);
-    int fd = g_mkstemp(o->tmp);
-    if (fd < 0) {
-        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: cannot write: %s",
-                    path, g_strerror(errno));
-        g_clear_pointer(&o->tmp, g_free);
-        g_clear_pointer(&o->path, g_free);
-        return FALSE;
-    }
-    /* g_mkstemp makes it 0600; give it what a plain fopen would have. */
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, 0666 & ~mask) != 0 || (o->fp = fdopen(fd, "w")) == NULL) {
-        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: cannot write: %s",
-                    path, g_strerror(errno));
-        close(fd);
-        g_unlink(o->tmp);
-        g_clear_pointer(&o->tmp, g_free);
-        g_clear_pointer(&o->path, g_free);
-        return FALSE;
-    }
-    return TRUE;
-}
-
-static gboolean
-out_close(OutFile *o, gboolean keep, GError **error)
-{
-    gboolean ok = keep;
-    if (o->fp == stdout) {
-        ok = fflush(stdout) == 0 && keep;
-    } else if (o->fp != NULL) {
-        ok = (fclose(o->fp) == 0) && keep;
-        if (ok && g_rename(o->tmp, o->path) != 0) {
-            g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
-                        "%s: cannot write: %s", o->path, g_strerror(errno));
-            ok = FALSE;
-        }
-        if (!ok)
-            g_unlink(o->tmp);
-    }
-    g_free(o->path);
-    g_free(o->tmp);
-    memset(o, 0, sizeof *o);
-    return ok;
 }
 
 static void
@@ -150,56 +84,120 @@ use_color(void)
     return g_strcmp0(opt.color, "always") == 0;
 }
 
+/* -i goes without capture files; --duration and -w go with -i only; -w is
+ * a new file or a non-capture, never a report's. */
 static gboolean
-write_reports(const SumReport *rep, GError **error)
+check_live_options(GError **error)
 {
-    OutFile o;
-    gboolean json_to_stdout = opt.json != NULL && strcmp(opt.json, "-") == 0;
-    if (opt.json != NULL) {
-        if (!out_open(&o, opt.json, error))
-            return FALSE;
-        gboolean ok = sum_report_json(rep, o.fp, error);
-        if (!out_close(&o, ok, error))
-            return FALSE;
+    const char *bad = NULL;
+    if (opt.iface != NULL && opt.files != NULL && opt.files[0] != NULL)
+        bad = "give either -i IFACE or capture files, not both";
+    else if (opt.iface == NULL && (opt.write != NULL || opt.duration != 0))
+        bad = "-w and --duration go with -i IFACE (a live capture)";
+    else if (opt.duration < 0)
+        bad = "--duration takes a number of seconds over 0";
+    else if (opt.iface != NULL && opt.each)
+        bad = "--each is for capture files, not -i";
+    else if (g_strcmp0(opt.write, "-") == 0)
+        bad = "-w -: standard output carries the report; give -w a file";
+    if (bad != NULL) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s", bad);
+        return FALSE;
     }
-    if (opt.html != NULL) {
-        if (!out_open(&o, opt.html, error))
-            return FALSE;
-        gboolean ok = sum_report_html(rep, o.fp, error);
-        if (!out_close(&o, ok, error))
-            return FALSE;
+    if (opt.write == NULL)
+        return TRUE;
+    if (!sum_output_check("-w", opt.write, NULL, error))
+        return FALSE;
+    if (g_strcmp0(opt.write, opt.json) == 0 || g_strcmp0(opt.write, opt.html) == 0) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "-w and a report both write %s: give each its own file", opt.write);
+        return FALSE;
     }
-    if (!json_to_stdout)
-        return sum_report_text(rep, stdout, error);
     return TRUE;
 }
 
-/* Analyses FILES as one capture; returns the exit status. */
-static int
-analyse(gchar **files, const SumProfile *profile, const GArray *hints)
+/* -r FILE and positional captures are one list, -r's first. */
+static void
+merge_inputs(void)
 {
-    SumPipeline *pipe = sum_pipeline_new(profile, hints);
-    int status = EXIT_CLEAN;
-    for (gchar **f = files; *f != NULL; f++) {
-        GError *error = NULL;
-        gchar *warning = NULL;
-        if (want_progress(*f))
-            sum_pipeline_set_progress(pipe, progress, *f);
-        gboolean ok = sum_pipeline_read(pipe, *f, opt.filter, &warning, &error);
-        if (want_progress(*f))
-            fputs("\r\033[K", stderr);
-        sum_pipeline_set_progress(pipe, NULL, NULL);
-        if (!ok) {
-            fail("%s", error->message);
-            g_error_free(error);
-            sum_pipeline_free(pipe);
-            return EXIT_TROUBLE;
-        }
-        if (warning != NULL) {
-            fail("warning: %s", warning);
-            g_free(warning);
+    if (opt.read == NULL)
+        return;
+    GPtrArray *all = g_ptr_array_new();
+    for (gchar **f = opt.read; *f != NULL; f++)
+        g_ptr_array_add(all, g_strdup(*f));
+    for (gchar **f = opt.files; f != NULL && *f != NULL; f++)
+        g_ptr_array_add(all, g_strdup(*f));
+    g_ptr_array_add(all, NULL);
+    g_strfreev(opt.files);
+    opt.files = (gchar **)g_ptr_array_free(all, FALSE);
+}
+
+/* Every report is written whole before any is renamed into place, so a
+ * failure leaves none of them half written (output.h). */
+static gboolean
+write_reports(const SumReport *rep, GError **error)
+{
+    SumOutput *json = NULL, *html = NULL;
+    gboolean json_to_stdout = opt.json != NULL && strcmp(opt.json, "-") == 0;
+    gboolean ok = TRUE;
+    if (opt.json != NULL && (json = sum_output_open(opt.json, error)) == NULL)
+        ok = FALSE;
+    if (ok && json != NULL && !sum_report_json(rep, sum_output_stream(json), error)) {
+        g_prefix_error(error, "%s: ", json_to_stdout ? "standard output" : opt.json);
+        ok = FALSE;
+    }
+    if (ok && opt.html != NULL && (html = sum_output_open(opt.html, error)) == NULL)
+        ok = FALSE;
+    if (ok && html != NULL && !sum_report_html(rep, sum_output_stream(html), error)) {
+        g_prefix_error(error, "%s: ", strcmp(opt.html, "-") == 0 ? "standard output"
+                                                                  : opt.html);
+        ok = FALSE;
+    }
+    if (ok && !json_to_stdout)
+        ok = sum_report_text(rep, stdout, error);
+    if (ok && json != NULL) {
+        ok = sum_output_commit(json, error);
+        json = NULL;
+    }
+    if (ok && html != NULL) {
+        ok = sum_output_commit(html, error);
+        html = NULL;
+    }
+    sum_output_discard(json);
+    sum_output_discard(html);
+    return ok;
+}
+
+/* The report files may be written: neither is an input or an existing
+ * capture (so "--json a.pcapng b.pcap" cannot take the customer's capture
+ * for the report's name), and they are not one file. */
+static gboolean
+check_outputs(GError **error)
+{
+    const char *const *inputs = (const char *const *)opt.files;
+    if (opt.json != NULL && !sum_output_check("--json", opt.json, inputs, error))
+        return FALSE;
+    if (opt.html != NULL && !sum_output_check("--html", opt.html, inputs, error))
+        return FALSE;
+    if (opt.json != NULL && opt.html != NULL) {
+        g_autofree gchar *a = g_canonicalize_filename(opt.json, NULL);
+        g_autofree gchar *b = g_canonicalize_filename(opt.html, NULL);
+        if (strcmp(opt.json, opt.html) == 0 || strcmp(a, b) == 0) {
+            g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                        "--json and --html both write %s: give each its own file",
+                        strcmp(opt.json, "-") == 0 ? "to standard output" : opt.json);
+            return FALSE;
         }
     }
+    return TRUE;
+}
+
+/* Reconstructs what PIPE read, writes the reports and frees PIPE; returns
+ * the exit status. */
+static int
+report(SumPipeline *pipe)
+{
+    int status = EXIT_CLEAN;
     SumResult *res = sum_pipeline_finish(pipe);
     SumReport rep = {0};
     rep.result = res;
@@ -222,12 +220,110 @@ analyse(gchar **files, const SumProfile *profile, const GArray *hints)
     return status;
 }
 
+/* Analyses FILES as one capture; returns the exit status. */
+static int
+analyse(gchar **files, const SumProfile *profile, const GArray *hints)
+{
+    SumPipeline *pipe = sum_pipeline_new(profile, hints);
+    for (gchar **f = files; *f != NULL; f++) {
+        GError *error = NULL;
+        gchar *warning = NULL;
+        if (want_progress(*f))
+            sum_pipeline_set_progress(pipe, progress, *f);
+        gboolean ok = sum_pipeline_read(pipe, *f, opt.filter, &warning, &error);
+        if (want_progress(*f))
+            fputs("\r\033[K", stderr);
+        sum_pipeline_set_progress(pipe, NULL, NULL);
+        if (!ok) {
+            fail("%s", error->message);
+            g_error_free(error);
+            sum_pipeline_free(pipe);
+            return EXIT_TROUBLE;
+        }
+        if (warning != NULL) {
+            fail("warning: %s", warning);
+            g_free(warning);
+        }
+    }
+    return report(pipe);
+}
+
+static SumLive *live_now; /* the capture SIGINT ends */
+
+static void
+on_stop_signal(int sig)
+{
+    if (live_now != NULL)
+        sum_live_stop(live_now); /* async-signal-safe: a flag and pcap_breakloop */
+}
+
+/* -w FILE: every frame -i captures, into a temporary renamed when the
+ * capture ends (output.h). */
+static gboolean
+start_dump(SumLive *live, SumOutput **dump, GError **error)
+{
+    *dump = NULL;
+    if (opt.write == NULL)
+        return TRUE;
+    *dump = sum_output_open(opt.write, error);
+    return *dump != NULL && sum_live_dump_to(live, sum_output_stream(*dump), error);
+}
+
+/* Captures from -i IFACE until --duration or Ctrl-C (SIGINT), then reports
+ * as for a file; returns the exit status. */
+static int
+analyse_live(const SumProfile *profile, const GArray *hints)
+{
+    GError *error = NULL;
+    SumOutput *dump = NULL;
+    SumLive *live = sum_live_open(opt.iface, opt.filter, &error);
+    if (live == NULL || !start_dump(live, &dump, &error)) {
+        fail("%s", error->message);
+        g_error_free(error);
+        sum_output_discard(dump);
+        sum_live_close(live);
+        return EXIT_TROUBLE;
+    }
+    SumPipeline *pipe = sum_pipeline_new(profile, hints);
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    live_now = live;
+    sigaction(SIGINT, &sa, &old);
+    if (isatty(STDERR_FILENO))
+        fprintf(stderr, "sumscope: capturing on %s, %s\n", opt.iface,
+                opt.duration > 0 ? "for the duration given (Ctrl-C stops sooner)"
+                                 : "Ctrl-C stops and reports");
+    g_autofree gchar *name = g_strdup_printf("%s (live)", opt.iface);
+    gboolean ok = sum_pipeline_read_live(pipe, live, name, opt.duration, &error);
+    sigaction(SIGINT, &old, NULL); /* a second Ctrl-C interrupts the report */
+    live_now = NULL;
+    guint64 dropped = sum_live_dropped(live);
+    sum_live_close(live);
+    if (ok && dump != NULL) {
+        ok = sum_output_commit(dump, &error);
+        dump = NULL;
+    }
+    sum_output_discard(dump);
+    if (!ok) {
+        fail("%s", error->message);
+        g_error_free(error);
+        sum_pipeline_free(pipe);
+        return EXIT_TROUBLE;
+    }
+    if (dropped > 0)
+        fail("warning: %s: the kernel dropped %" G_GUINT64_FORMAT " frames (the report "
+             "may miss connections)", opt.iface, dropped);
+    return report(pipe);
+}
+
 int
 main(int argc, char **argv)
 {
     const GOptionEntry entries[] = {
-        {"json", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, (gpointer)on_json,
-         "Write the JSON report to FILE (standard output without FILE or with -)", "FILE"},
+        {"json", 0, 0, G_OPTION_ARG_FILENAME, &opt.json,
+         "Write the JSON report to FILE (- for standard output)", "FILE"},
         {"html", 0, 0, G_OPTION_ARG_FILENAME, &opt.html,
          "Write a self-contained HTML timeline to FILE", "FILE"},
         {"filter", 'f', 0, G_OPTION_ARG_STRING, &opt.filter,
@@ -244,14 +340,24 @@ main(int argc, char **argv)
         {"color", 0, 0, G_OPTION_ARG_STRING, &opt.color, "auto, always or never (NO_COLOR "
          "is honoured)", "WHEN"},
         {"version", 'V', 0, G_OPTION_ARG_NONE, &opt.version, "Print the version", NULL},
+        {"interface", 'i', 0, G_OPTION_ARG_STRING, &opt.iface,
+         "Capture live from IFACE (root or CAP_NET_RAW), then report; -f is then the "
+         "capture filter", "IFACE"},
+        {"duration", 0, 0, G_OPTION_ARG_DOUBLE, &opt.duration,
+         "With -i: stop after SECONDS (default: at Ctrl-C)", "SECONDS"},
+        {"write", 'w', 0, G_OPTION_ARG_FILENAME, &opt.write,
+         "With -i: also keep what was captured in FILE (pcap; never over a capture)", "FILE"},
+        {"read", 'r', 0, G_OPTION_ARG_FILENAME_ARRAY, &opt.read,
+         "Read this capture (as tcpdump -r; repeatable, before the others)", "FILE"},
         {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt.files, NULL, "CAPTURE..."},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
     GOptionContext *ctx = g_option_context_new("- explain HP SUM port traffic");
     g_option_context_set_summary(ctx,
-        "Reads pcap/pcapng captures (- for standard input) and tells which ports HP Smart\n"
-        "Update Manager used, which allocations fell back and why, what ran past the\n"
-        "documented ranges, and what a firewall blocked or refused.");
+        "Reads pcap/pcapng captures (- for standard input; gzip, zstd or lz4 too), or\n"
+        "captures live with -i, and tells which ports HP Smart Update Manager used,\n"
+        "which allocations fell back and why, what ran past the documented ranges, and\n"
+        "what a firewall blocked or refused.");
     g_option_context_set_description(ctx,
         "Exit status: 0 analysed and nothing wrong, 1 findings of warning severity or\n"
         "worse, 2 usage or input error.");
@@ -269,8 +375,17 @@ main(int argc, char **argv)
         status = EXIT_CLEAN;
         goto out;
     }
-    if (opt.files == NULL || opt.files[0] == NULL) {
+    merge_inputs();
+    if (!check_live_options(&error)) {
+        fail("%s", error->message);
+        goto out;
+    }
+    if (opt.iface == NULL && (opt.files == NULL || opt.files[0] == NULL)) {
         fail("no capture file given (try --help)");
+        goto out;
+    }
+    if (!check_outputs(&error)) {
+        fail("%s", error->message);
         goto out;
     }
     if (opt.color != NULL && g_strcmp0(opt.color, "auto") != 0 &&
@@ -309,7 +424,9 @@ main(int argc, char **argv)
              "per file");
         goto out;
     }
-    if (opt.each) {
+    if (opt.iface != NULL) {
+        status = analyse_live(profile, hints);
+    } else if (opt.each) {
         status = EXIT_CLEAN;
         for (gchar **f = opt.files; *f != NULL; f++) {
             gchar *one[] = {*f, NULL};
@@ -339,5 +456,8 @@ out:
     g_strfreev(opt.sum_hosts);
     g_strfreev(opt.ranges);
     g_strfreev(opt.files);
+    g_strfreev(opt.read);
+    g_free(opt.iface);
+    g_free(opt.write);
     return status;
 }

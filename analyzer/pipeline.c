@@ -103,6 +103,7 @@ struct _SumPipeline {
     SumCaptureSummary summary;
     guint64 next_frame;
     GHashTable *link_seen;       /* linktype -> 1 */
+    GHashTable *unsupported;     /* linktype + 1 -> SumLinkCount* (in the summary) */
     SumCapture *capture;         /* while reading */
     SumProgressFunc progress;
     gpointer progress_user;
@@ -163,6 +164,39 @@ threads_wanted(void)
     return g_strcmp0(g_getenv("SUMSCOPE_THREADS"), "2") == 0 && g_get_num_processors() > 1;
 }
 
+static void
+stop_free(gpointer data)
+{
+    SumCaptureStop *st = data;
+    g_free(st->file);
+    g_free(st->reason);
+    g_free(st);
+}
+
+static void
+link_count_free(gpointer data)
+{
+    SumLinkCount *lc = data;
+    g_free(lc->name);
+    g_free(lc);
+}
+
+/* A frame of a link type not decoded: counted under that type's name. */
+static void
+count_unsupported(SumPipeline *p, guint32 linktype)
+{
+    gpointer key = GUINT_TO_POINTER(linktype + 1);
+    SumLinkCount *lc = g_hash_table_lookup(p->unsupported, key);
+    if (lc == NULL) {
+        lc = g_new0(SumLinkCount, 1);
+        lc->linktype = linktype;
+        lc->name = sum_capture_linktype_name(linktype);
+        g_hash_table_insert(p->unsupported, key, lc);
+        g_ptr_array_add(p->summary.unsupported_links, lc);
+    }
+    lc->frames++;
+}
+
 SumPipeline *
 sum_pipeline_new(const SumProfile *profile, const GArray *hints)
 {
@@ -175,6 +209,9 @@ sum_pipeline_new(const SumProfile *profile, const GArray *hints)
         sum_recon_hint_sum_host(p->recon, &g_array_index(hints, SumAddr, i));
     p->summary.files = g_ptr_array_new_with_free_func(g_free);
     p->summary.link_types = g_ptr_array_new_with_free_func(g_free);
+    p->summary.stops = g_ptr_array_new_with_free_func(stop_free);
+    p->summary.unsupported_links = g_ptr_array_new_with_free_func(link_count_free);
+    p->unsupported = g_hash_table_new(g_direct_hash, g_direct_equal);
     p->link_seen = g_hash_table_new(g_direct_hash, g_direct_equal);
     p->next_frame = 1;
     p->threaded = threads_wanted();
@@ -244,6 +281,9 @@ sum_pipeline_free(SumPipeline *p)
     }
     g_ptr_array_unref(p->summary.files);
     g_ptr_array_unref(p->summary.link_types);
+    g_ptr_array_unref(p->summary.stops);
+    g_ptr_array_unref(p->summary.unsupported_links);
+    g_hash_table_destroy(p->unsupported);
     g_hash_table_destroy(p->link_seen);
     g_free(p);
 }
@@ -327,6 +367,7 @@ on_frame(guint64 frame, gint64 time_us, guint32 linktype, const guint8 *data, gu
         break;
     case SUM_DECODE_UNSUPPORTED_LINK:
         s->unsupported++;
+        count_unsupported(p, linktype);
         break;
     case SUM_DECODE_FRAGMENT:
         s->fragments++;
@@ -342,6 +383,37 @@ on_frame(guint64 frame, gint64 time_us, guint32 linktype, const guint8 *data, gu
         sum_capture_progress(p->capture, &done, &total);
         p->progress(done, total, p->progress_user);
     }
+}
+
+/* Records where C stopped reading PATH, with ERR, in the summary; *WARNING
+ * (may be NULL) gets the line for standard error. */
+static void
+note_stop(SumPipeline *p, const SumCapture *c, const char *path, const GError *err,
+          gchar **warning)
+{
+    SumCaptureStop *st = g_new0(SumCaptureStop, 1);
+    st->file = g_strdup(path);
+    st->kind = err->code == SUM_CAPTURE_ERROR_TRUNCATED ? SUM_STOP_CUT_OFF
+                                                        : SUM_STOP_BAD_RECORD;
+    st->frame = sum_capture_records(c) + 1;
+    st->offset = sum_capture_stop_offset(c);
+    /* The capture layer's words start with the path, which is said apart. */
+    const char *why = err->message;
+    gsize n = strlen(path);
+    if (strncmp(why, path, n) == 0 && strncmp(why + n, ": ", 2) == 0)
+        why += n + 2;
+    st->reason = g_strdup(why);
+    if (warning != NULL) {
+        g_autofree gchar *at = st->offset >= 0
+                                   ? g_strdup_printf(", byte %" G_GINT64_FORMAT, st->offset)
+                                   : g_strdup("");
+        *warning = g_strdup_printf("%s: %s at frame %" G_GUINT64_FORMAT "%s: %s; the %"
+                                   G_GUINT64_FORMAT " records before it were analysed",
+                                   path, st->kind == SUM_STOP_CUT_OFF ? "cut off"
+                                                                      : "stopped",
+                                   st->frame, at, st->reason, st->frame - 1);
+    }
+    g_ptr_array_add(p->summary.stops, st);
 }
 
 gboolean
@@ -361,22 +433,34 @@ sum_pipeline_read(SumPipeline *p, const char *path, const char *filter, gchar **
     guint64 frames = sum_capture_frames(c);
     p->next_frame += frames;
     p->capture = NULL;
+    /* Stopped after records were read: they count, and the report says
+     * where and why, as tshark does. Nothing read at all is an error. */
+    if (!ok && sum_capture_records(c) > 0 && err->domain == SUM_CAPTURE_ERROR &&
+        err->code != SUM_CAPTURE_ERROR_FILTER) {
+        note_stop(p, c, path, err, warning);
+        g_clear_error(&err);
+        ok = TRUE;
+    }
     sum_capture_close(c);
     if (p->threaded)
         send_batch(p, FALSE); /* the worker catches up while the next file opens */
-    /* A capture stopped mid-write: what came before the cut record counts. */
-    if (!ok && g_error_matches(err, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_TRUNCATED) &&
-        frames > 0) {
-        if (warning != NULL)
-            *warning = g_strdup_printf("%s: the file ends in the middle of a record (a "
-                                       "capture stopped while writing?): the %"
-                                       G_GUINT64_FORMAT " frames before it were analysed",
-                                       path, frames);
-        g_clear_error(&err);
-        return TRUE;
-    }
     if (!ok)
         g_propagate_error(error, err);
+    return ok;
+}
+
+gboolean
+sum_pipeline_read_live(SumPipeline *p, SumLive *live, const char *name, double duration_s,
+                       GError **error)
+{
+    g_return_val_if_fail(!p->finished && p->progress == NULL, FALSE);
+    g_ptr_array_add(p->summary.files, g_strdup(name));
+    note_linktype(p, sum_live_linktype(live));
+    p->last_linktype = sum_live_linktype(live) + 1;
+    gboolean ok = sum_live_run(live, duration_s, p->next_frame, on_frame, p, error);
+    p->next_frame += sum_live_frames(live);
+    if (p->threaded)
+        send_batch(p, FALSE);
     return ok;
 }
 

@@ -4,6 +4,7 @@
 #define SUM_PIPELINE_H
 
 #include <glib.h>
+#include "capture-live.h"
 #include "report.h"
 #include "sum-recon.h"
 
@@ -16,9 +17,17 @@ SumPipeline *sum_pipeline_new(const SumProfile *profile, const GArray *hints);
 void sum_pipeline_free(SumPipeline *pipe);
 void sum_pipeline_set_progress(SumPipeline *pipe, SumProgressFunc fn, gpointer user);
 /* Reads one capture file into the pipeline. A file error is a GError naming
- * the file; *WARNING (may be NULL) gets a one-line note for a file cut short. */
+ * the file. A file that stops early (cut off, or a record that lies) after
+ * records were read is not an error: what came before counts, the summary's
+ * stops say where and why, and *WARNING (may be NULL) gets the same in one
+ * line. */
 gboolean sum_pipeline_read(SumPipeline *pipe, const char *path, const char *filter,
                            gchar **warning, GError **error);
+/* Captures from LIVE (capture-live.h) into the pipeline until DURATION_S
+ * seconds (0: no limit) or sum_live_stop(); NAME is how the report names
+ * it. FALSE with ERROR when the capture fails. */
+gboolean sum_pipeline_read_live(SumPipeline *pipe, SumLive *live, const char *name,
+                                double duration_s, GError **error);
 /* Runs the reconstruction; the capture summary stays owned by the pipeline. */
 SumResult *sum_pipeline_finish(SumPipeline *pipe);
 const SumCaptureSummary *sum_pipeline_summary(const SumPipeline *pipe);

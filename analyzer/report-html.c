@@ -635,6 +635,24 @@ remediation(FILE *out, const GPtrArray *remedies)
     }
 }
 
+/* Files not read to their end: one line each, under the title. */
+static void
+stops(FILE *out, const GPtrArray *stops)
+{
+    for (guint i = 0; stops != NULL && i < stops->len; i++) {
+        const SumCaptureStop *st = g_ptr_array_index(stops, i);
+        gchar *file = esc(st->file), *why = esc(st->reason);
+        fprintf(out, "<p class=\"sub\" style=\"color:#b3261e\">%s: %s at frame %"
+                     G_GUINT64_FORMAT, file,
+                st->kind == SUM_STOP_CUT_OFF ? "cut off" : "stopped", st->frame);
+        if (st->offset >= 0)
+            fprintf(out, ", byte %" G_GINT64_FORMAT, st->offset);
+        fprintf(out, ": %s; only what came before is shown</p>\n", why);
+        g_free(file);
+        g_free(why);
+    }
+}
+
 gboolean
 sum_report_html(const SumReport *rep, FILE *out, GError **error)
 {
@@ -652,6 +670,7 @@ sum_report_html(const SumReport *rep, FILE *out, GError **error)
                  " packets from %s &#183; port plan <b>%s</b>: %s &#183; sumscope %s</p>\n",
             ef, c->packets, t0, r->profile->name, reason,
             rep->program_version != NULL ? rep->program_version : "");
+    stops(out, c->stops);
     cards(out, rep);
     fprintf(out, "<h2>Timeline</h2>\n");
     gboolean any = FALSE;

@@ -77,6 +77,29 @@ add_frames(JsonBuilder *b, const char *name, const GArray *frames)
     json_builder_end_array(b);
 }
 
+/* Files not read to their end: where and why (report.h, SumCaptureStop). */
+static void
+build_stops(JsonBuilder *b, const GPtrArray *stops)
+{
+    json_builder_set_member_name(b, "stopped");
+    json_builder_begin_array(b);
+    for (guint i = 0; stops != NULL && i < stops->len; i++) {
+        const SumCaptureStop *st = g_ptr_array_index(stops, i);
+        json_builder_begin_object(b);
+        add_str(b, "file", st->file);
+        add_str(b, "kind", st->kind == SUM_STOP_CUT_OFF ? "cut_off" : "bad_record");
+        add_int(b, "frame", (gint64)st->frame);
+        json_builder_set_member_name(b, "offset");
+        if (st->offset >= 0)
+            json_builder_add_int_value(b, st->offset);
+        else
+            json_builder_add_null_value(b);
+        add_str(b, "reason", st->reason);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+}
+
 static void
 build_capture(JsonBuilder *b, const SumCaptureSummary *c)
 {
@@ -99,6 +122,18 @@ build_capture(JsonBuilder *b, const SumCaptureSummary *c)
     json_builder_begin_array(b);
     for (guint i = 0; i < c->link_types->len; i++)
         json_builder_add_string_value(b, g_ptr_array_index(c->link_types, i));
+    json_builder_end_array(b);
+    build_stops(b, c->stops);
+    json_builder_set_member_name(b, "unsupported_link_types");
+    json_builder_begin_array(b);
+    for (guint i = 0; c->unsupported_links != NULL && i < c->unsupported_links->len; i++) {
+        const SumLinkCount *lc = g_ptr_array_index(c->unsupported_links, i);
+        json_builder_begin_object(b);
+        add_int(b, "linktype", lc->linktype);
+        add_str(b, "name", lc->name);
+        add_int(b, "frames", (gint64)lc->frames);
+        json_builder_end_object(b);
+    }
     json_builder_end_array(b);
     json_builder_set_member_name(b, "counters");
     json_builder_begin_object(b);

@@ -246,6 +246,19 @@ counters(const Out *o, const SumCaptureSummary *s)
                     " invalid, %" G_GUINT64_FORMAT " unsupported link, %" G_GUINT64_FORMAT
                     " fragments, %" G_GUINT64_FORMAT " not IP\n",
             s->truncated, s->invalid, s->unsupported, s->fragments, s->not_ip);
+    for (guint i = 0; s->unsupported_links != NULL && i < s->unsupported_links->len; i++) {
+        const SumLinkCount *lc = g_ptr_array_index(s->unsupported_links, i);
+        fprintf(o->out, "  unsupported link type %s (LINKTYPE %u): %" G_GUINT64_FORMAT
+                        " frames\n", lc->name, lc->linktype, lc->frames);
+    }
+    for (guint i = 0; s->stops != NULL && i < s->stops->len; i++) {
+        const SumCaptureStop *st = g_ptr_array_index(s->stops, i);
+        fprintf(o->out, "  %s: %s at frame %" G_GUINT64_FORMAT, st->file,
+                st->kind == SUM_STOP_CUT_OFF ? "cut off" : "stopped", st->frame);
+        if (st->offset >= 0)
+            fprintf(o->out, ", byte %" G_GINT64_FORMAT, st->offset);
+        fprintf(o->out, ": %s\n", st->reason);
+    }
     if (s->flows_evicted || s->conns_dropped)
         fprintf(o->out, "  memory cap: %" G_GUINT64_FORMAT " live flows evicted early, %"
                         G_GUINT64_FORMAT " connections counted but not kept\n",

@@ -13,6 +13,28 @@
 
 G_BEGIN_DECLS
 
+/* A file not read to its end, as tshark stops: what came before was
+ * analysed. */
+typedef enum {
+    SUM_STOP_CUT_OFF,            /* the file, or its compressed data, ends inside a record */
+    SUM_STOP_BAD_RECORD          /* a record or block that lies, corrupt data, a read error */
+} SumStopKind;
+
+typedef struct {
+    gchar *file;                 /* as given ("-" for stdin) */
+    SumStopKind kind;
+    guint64 frame;               /* the record it stopped at, 1-based in its file (Wireshark's) */
+    gint64 offset;               /* that record's byte offset in the file, -1 if not known */
+    gchar *reason;               /* one line, the reader's words */
+} SumCaptureStop;
+
+/* Frames of one link type that sumscope does not decode. */
+typedef struct {
+    guint32 linktype;            /* LINKTYPE_ value */
+    gchar *name;                 /* libpcap's name for it (pcap_datalink_val_to_name) */
+    guint64 frames;
+} SumLinkCount;
+
 /* What was read: the `capture` object of the JSON output. */
 typedef struct {
     GPtrArray *files;            /* gchar*: paths as given ("-" for stdin) */
@@ -28,6 +50,8 @@ typedef struct {
     guint64 flows_evicted;       /* live flows evicted by the memory cap */
     guint64 conns_dropped;       /* SUM connections over the reconstruction cap */
     GPtrArray *link_types;       /* gchar*: names of the link types seen */
+    GPtrArray *stops;            /* SumCaptureStop*: files not read to their end */
+    GPtrArray *unsupported_links; /* SumLinkCount*: UNSUPPORTED per link type, first seen first */
 } SumCaptureSummary;
 
 typedef struct {

@@ -23,5 +23,9 @@
 #define SUM_CAPTURE_MAX_BLOCK_BYTES (16u << 20) /* bytes: a longer pcapng block is a lie */
 #define SUM_CAPTURE_MAX_INTERFACES 65536u   /* pcapng interfaces per section */
 #define SUM_CAPTURE_PCAPNG_SCAN_BYTES (1u << 20) /* bytes read for interfaces before packets */
+#define SUM_LIVE_SNAPLEN 262144            /* bytes: libpcap's maximum, as tcpdump's default */
+#define SUM_LIVE_TIMEOUT_MS 100             /* ms a live capture waits at most per poll */
+#define SUM_LIVE_BUFFER_BYTES (4u << 20)    /* bytes of kernel buffer for a live capture */
+#define SUM_DECOMPRESS_IN_BYTES (256u << 10) /* bytes of compressed input read at a time */
 
 #endif /* SUM_LIMITS_H */

@@ -6,6 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config
   libpcap-dev libglib2.0-dev libjson-glib-dev libcmocka-dev
+  zlib1g-dev libzstd-dev liblz4-dev gzip zstd lz4 iproute2 openssl
   wireshark-dev libwireshark-dev libwiretap-dev tshark
   python3 python3-jsonschema libxml2-utils util-linux
   chromium clang libclang-rt-14-dev valgrind

@@ -583,8 +583,8 @@ test_decode_unknown_linktype_unsupported(void **state)
     uint8_t f[128];
     size_t n = eth_ip4_syn(f, sizeof f);
     sum_packet p;
-    /* 105: IEEE 802.11 */
-    assert_int_equal(sum_decode_frame(105, f, n, n, &p), SUM_DECODE_UNSUPPORTED_LINK);
+    /* 147: LINKTYPE_USER0, private use */
+    assert_int_equal(sum_decode_frame(147, f, n, n, &p), SUM_DECODE_UNSUPPORTED_LINK);
     assert_int_equal(sum_decode_frame(1, NULL, 0, 0, &p), SUM_DECODE_TRUNCATED);
 }
 

@@ -202,6 +202,24 @@ if shutil.which("mergecap"):
 else:
     print("note: mergecap not installed, the duplicate-packet checks are skipped")
 
+# -r FILE, as tcpdump takes it: the same report as the positional file;
+# repeatable, and read before the positional files.
+plain = json.loads(run("--json=-", S("demo.pcapng")).stdout)
+p = run("--json=-", "-r", S("demo.pcapng"))
+check("-r FILE: the same report as FILE", json.loads(p.stdout) == plain, p.stderr)
+p = run("--json=-", S("blocked.pcap"), "-r", S("msg-base.pcap"), "--read", S("demo.pcapng"))
+d = json.loads(p.stdout) if p.stdout else {"capture": {"files": []}}
+check("-r twice and a positional file: -r's first, in order",
+      d["capture"]["files"] == [S("msg-base.pcap"), S("demo.pcapng"), S("blocked.pcap")],
+      str(d["capture"]["files"]))
+p = run("-r")
+check("-r without a file: exit 2", p.returncode == 2 and "-r" in p.stderr, p.stderr)
+with open(S("msg-base.pcap"), "rb") as f:
+    p = subprocess.run([exe, "--json=-", "-r", "-"], input=f.read(), capture_output=True,
+                       timeout=60)
+check("-r - reads standard input", p.returncode == 0 and
+      json.loads(p.stdout)["capture"]["files"] == ["-"])
+
 failed = sum(1 for _, ok in results if not ok)
 print("%d passed, %d failed" % (len(results) - failed, failed))
 sys.exit(1 if failed else 0)

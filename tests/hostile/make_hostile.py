@@ -103,6 +103,10 @@ def cases():
                                         "why": "caplen 54 in a file whose snaplen is 40"})
     out["absurd-caplen.pcap"] = (pcap_header() + struct.pack(LE + "IIII", 0, 0, 0xFFFFFFF0, 60)
                                  + good, {"exit": [2], "why": "caplen 4 GiB"})
+    out["caplen-lie-mid-file.pcap"] = (
+        pcap_header() + record(good) * 3 + struct.pack(LE + "IIII", 0, 0, 0xFFFFFFF0, 60) + good
+        + record(good), {"exit": [0], "packets": 3,
+                         "why": "caplen 4 GiB in record 4: the 3 before it analysed"})
     frames = b"".join(record(good, ts=1700000000 - i * 10) for i in range(5))
     out["time-backwards.pcap"] = (pcap_header() + frames,
                                   {"exit": [0, 1], "why": "timestamps going backwards"})

@@ -1,15 +1,18 @@
 #!/usr/bin/python3
-"""sumemu: an HP SUM (classic 4.x-6.x) emulator and scenario runner.
+"""sumemu: an HP SUM emulator (classic 4.x-6.x, 7.x, 8.x) and scenario runner.
 
 It stages each scenario in Linux network namespaces (a SUM host, targets and
 decoy hosts joined by veth pairs into a bridge namespace), runs real kernel TCP,
 real TLS (python ssl), real HTTP and a real sshd there, captures the wire with
 tcpdump and writes the ground truth (samples/<name>.truth.json) from its own
 log of what it did. The port plan followed is /work/shared/SUM-PORTS.md (the
-guide page); how allocations, causes and findings are defined is
-docs/reconstruction.md. The rules are coded once, in truth_from_log().
+guide page, and its table of later generations as docs/generations.md reads
+it); how allocations, causes and findings are defined is
+docs/reconstruction.md. The rules are coded once, in truth_from_log() and
+root_causes(). The scenarios are in sumemu_scenarios.py.
 
 Processes:
+  sumemu.py list                            the scenarios, one line each
   sumemu.py generate OUTDIR [scenario...]   orchestrator (root)
   sumemu.py worker NAME CERTDIR             one per namespace, started by the
                                             orchestrator via `ip netns exec`;

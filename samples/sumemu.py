@@ -1,15 +1,18 @@
 #!/usr/bin/python3
-"""sumemu: an HP SUM (classic 4.x-6.x) emulator and scenario runner.
+"""sumemu: an HP SUM emulator (classic 4.x-6.x, 7.x, 8.x) and scenario runner.
 
 It stages each scenario in Linux network namespaces (a SUM host, targets and
 decoy hosts joined by veth pairs into a bridge namespace), runs real kernel TCP,
 real TLS (python ssl), real HTTP and a real sshd there, captures the wire with
 tcpdump and writes the ground truth (samples/<name>.truth.json) from its own
 log of what it did. The port plan followed is /work/shared/SUM-PORTS.md (the
-guide page); how allocations, causes and findings are defined is
-docs/reconstruction.md. The rules are coded once, in truth_from_log().
+guide page, and its table of later generations as docs/generations.md reads
+it); how allocations, causes and findings are defined is
+docs/reconstruction.md. The rules are coded once, in truth_from_log() and
+root_causes(). The scenarios are in sumemu_scenarios.py.
 
 Processes:
+  sumemu.py list                            the scenarios, one line each
   sumemu.py generate OUTDIR [scenario...]   orchestrator (root)
   sumemu.py worker NAME CERTDIR             one per namespace, started by the
                                             orchestrator via `ip netns exec`;
@@ -41,8 +44,11 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 
-NS_PREFIX = "ssg-"
+# SUMEMU_NS_PREFIX: another prefix for the lab's namespaces, so two runs on one
+# machine do not remove each other's.
+NS_PREFIX = os.environ.get("SUMEMU_NS_PREFIX", "ssg-")
 BR_NS = NS_PREFIX + "br"
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -55,6 +61,11 @@ FW_END = 63005
 RANGE_END = {"message": MSG_END, "callback": CB_END, "firmware": FW_END}
 CONTROL_TRIES = 2      # the SUM host tries 62286, then 62287, then gives up
 CONNECT_TIMEOUT = 3.0  # seconds; caps a dropped attempt (2-3 SYNs on the wire)
+
+# SUM 7.x and later (SUM-PORTS.md, "Later SUM generations"; docs/generations.md):
+# the SUM host's built-in web server, HTTP and HTTPS; --port/--ssl_port move them.
+WEB_HTTP, WEB_HTTPS = 63001, 63002
+WMI_DYNAMIC = 49668    # the DCOM endpoint a Windows target hands out after 135
 
 
 def log(*a):
@@ -122,6 +133,77 @@ def ssh_kexinit():
 
 
 FW_BODY = bytes((i * 7 + 3) & 0xFF for i in range(600))   # the "firmware file"
+
+
+# DCE/RPC connection-oriented PDUs (C706 chapter 12, MS-RPCE 2.2.2): the binds
+# a Windows management client sends first on 135 and on a DCOM endpoint.
+NDR_SYNTAX = ("8a885d04-1ceb-11c9-9fe8-08002b104860", 2, 0)
+RPC_IFACES = {
+    "epm": ("e1af8308-5d1f-11c9-91a4-08002b14a0fa", 3, 0),              # endpoint mapper
+    "isystemactivator": ("000001a0-0000-0000-c000-000000000046", 0, 0),  # DCOM activation
+    "iwbemlevel1login": ("f309ad18-d86a-11d0-a075-00c04fb68820", 0, 0),  # WMI login
+}
+
+
+def rpc_syntax(sx):
+    u, major, minor = sx
+    return uuid.UUID(u).bytes_le + struct.pack("<HH", major, minor)
+
+
+def rpc_pdu(ptype, body, call_id):
+    """Common header: version 5.0, PFC_FIRST_FRAG|PFC_LAST_FRAG, little-endian
+    ASCII IEEE drep, no auth."""
+    return struct.pack("<BBBB4sHHI", 5, 0, ptype, 0x03, b"\x10\x00\x00\x00",
+                       16 + len(body), 0, call_id) + body
+
+
+def rpc_bind(iface, call_id=1):
+    ctx = struct.pack("<HBB", 0, 1, 0) + rpc_syntax(RPC_IFACES[iface]) + rpc_syntax(NDR_SYNTAX)
+    return rpc_pdu(11, struct.pack("<HHIB3x", 4280, 4280, 0, 1) + ctx, call_id)
+
+
+def rpc_bind_ack(req, port):
+    call_id = struct.unpack("<I", req[12:16])[0] if len(req) >= 16 else 1
+    sec = str(port).encode() + b"\x00"                 # secondary address: the port
+    body = struct.pack("<HHIH", 4280, 4280, 0x5301, len(sec)) + sec
+    body += b"\x00" * (-(16 + len(body)) % 4)
+    body += struct.pack("<B3xHH", 1, 0, 0) + rpc_syntax(NDR_SYNTAX)
+    return rpc_pdu(12, body, call_id)
+
+
+def read_http(c):
+    """One HTTP/1.x message: the head and a Content-Length body."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        d = c.recv(4096)
+        if not d:
+            return data
+        data += d
+    head, _, body = data.partition(b"\r\n\r\n")
+    n = 0
+    for line in head.split(b"\r\n")[1:]:
+        k, _, v = line.partition(b":")
+        if k.strip().lower() == b"content-length":
+            n = int(v.strip() or 0)
+    while len(body) < n:
+        d = c.recv(4096)
+        if not d:
+            break
+        body += d
+    return head + b"\r\n\r\n" + body
+
+
+# What each emulated web service answers (role -> server, type, body for GET,
+# body for POST). 'sumweb' is SUM 7.x's own web server (63001/63002).
+WEB_ROLES = {
+    "sumweb": (b"HPE SUM", b"application/octet-stream", FW_BODY, b"accepted\n"),
+    "ilo": (b"HPE-iLO-Server/1.30", b"application/json",
+            b'{"@odata.id": "/redfish/v1/", "Product": "iLO 5"}\n',
+            b'{"error": null, "TaskState": "Running"}\n'),
+    "vmware": (b"VMware ESXi", b"text/xml", b"<vim25:ServiceContent/>\n", b"<ok/>\n"),
+    "wbem": (b"sfcb 1.4.9", b"application/xml",
+             b"<CIM/>\n", b'<CIM CIMVERSION="2.0"><MESSAGE ID="1"/></CIM>\n'),
+}
 
 
 def recv_all(s, limit=65536):
@@ -279,6 +361,38 @@ class Worker:
             c.sendall(smb2_negotiate_response())
         recv_all(c)
 
+    def srv_web(self, c, a):
+        self.http_answer(c, a)
+
+    def srv_webs(self, c, a):
+        t = self.sctx.wrap_socket(c, server_side=True, do_handshake_on_connect=False)
+        try:
+            t.do_handshake()
+        except (ssl.SSLError, OSError):
+            t.close()
+            return
+        self.http_answer(t, a)
+        t.close()
+
+    def http_answer(self, c, a):
+        req = read_http(c)
+        if not req:
+            return
+        server, ctype, get_body, post_body = WEB_ROLES[a.get("role", "sumweb")]
+        body = post_body if req.startswith(b"POST ") else get_body
+        c.sendall(b"HTTP/1.1 200 OK\r\nServer: " + server + b"\r\nContent-Type: " + ctype +
+                  b"\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body)
+
+    def srv_dcerpc(self, c, a):
+        """An RPC endpoint (the endpoint mapper on 135, a DCOM or msrpc dynamic
+        port): answers a bind with a bind_ack naming its own port."""
+        while True:
+            d = c.recv(4096)
+            if not d:
+                return
+            if len(d) >= 16 and d[0] == 5 and d[2] == 11:
+                c.sendall(rpc_bind_ack(d, c.getsockname()[1]))
+
     def udp_loop(self, s, kind, answer):
         while True:
             try:
@@ -393,7 +507,7 @@ class Worker:
         return ("smb" if r[4:8] == b"\xfeSMB" else "other"), s
 
     def cli_ssh(self, s, a):
-        s.sendall(b"SSH-2.0-OpenSSH_8.4p1 HPSUM\r\n")
+        s.sendall(a.get("banner", "SSH-2.0-OpenSSH_8.4p1 HPSUM").encode() + b"\r\n")
         got = b""
         deadline = time.time() + 5
         while b"\n" not in got and time.time() < deadline:
@@ -410,6 +524,40 @@ class Worker:
         s.sendall(ssh_kexinit())
         time.sleep(0.1)
         return ("ssh" if got.startswith(b"SSH-") else "other"), s
+
+    def cli_web(self, s, a):
+        """An HTTP request, over TLS when a['tls']: method, path, body."""
+        conn, app = s, "http"
+        if a.get("tls"):
+            conn = self.cctx.wrap_socket(s, do_handshake_on_connect=False)
+            try:
+                conn.do_handshake()
+            except ssl.SSLError:
+                conn.close()
+                return "nontls", None
+            except OSError:
+                conn.close()
+                return "closed", None
+            app = "tls"
+        body = a.get("body", "").encode()
+        head = "%s %s HTTP/1.1\r\nHost: %s:%d\r\nUser-Agent: %s\r\n" % (
+            a.get("method", "GET"), a.get("path", "/"), a["dst"], a["dport"],
+            a.get("ua", "curl/7.88.1"))
+        for k, v in a.get("headers", {}).items():
+            head += "%s: %s\r\n" % (k, v)
+        if body:
+            head += "Content-Type: %s\r\nContent-Length: %d\r\n" % (
+                a.get("ctype", "application/json"), len(body))
+        conn.sendall((head + "Connection: close\r\n\r\n").encode() + body)
+        resp = read_http(conn)
+        if app == "http" and not resp.startswith(b"HTTP/"):
+            app = "other"
+        return app, conn
+
+    def cli_dcerpc(self, s, a):
+        s.sendall(rpc_bind(a["iface"]))
+        r = s.recv(4096)
+        return ("dcerpc" if len(r) >= 16 and r[0] == 5 and r[2] == 12 else "other"), s
 
     def op_relay(self, a):
         """Switch: frames from 'plain' leave 'trunk' with an 802.1Q tag, tagged
@@ -505,6 +653,10 @@ def truth_from_log(flows, capture, scenario):
                 continue
             seen.add(key)
             cause, conf = alloc_cause(a["family"], a["port"], a["base"], a["held"])
+            if a.get("configured"):        # 7.x --port/--ssl_port: set, not searched
+                cause, conf = "configured", []
+            if a.get("not_visible"):       # lower ports' holders outside a filtered view
+                cause, conf = "not-visible", []
             allocations.append({"host": a["host"], "family": a["family"], "port": a["port"],
                                 "base": a["base"], "cause": cause,
                                 "conflicting_ports": conf})
@@ -557,6 +709,33 @@ def truth_from_log(flows, capture, scenario):
     return {"capture": capture, "scenario": scenario, "sum_hosts": sum_hosts,
             "targets": targets, "allocations": allocations, "findings": findings,
             "flows": out_flows}
+
+
+def root_causes(flows):
+    """What the findings come down to, where the log says it plainly:
+    AGENT_NOT_RUNNING: every control port the SUM host tried on a target
+    answered a reset (the host is up, nothing of SUM listens);
+    SUM_HOST_DROPS_CALLBACKS: every connection that targets opened to the SUM
+    host's callback or web listeners went unanswered, and at least two
+    targets tried (one target alone could be its own path's fault)."""
+    out = []
+    ctrl = {}
+    for f in flows:
+        if f["sum"] and f["transport"] == "tcp" and f["meta"].get("server_family") == "control":
+            ctrl.setdefault(f["server"], []).append(f["outcome"])
+    for host, outcomes in ctrl.items():
+        if all(o == "reset" for o in outcomes):
+            out.append({"code": "AGENT_NOT_RUNNING", "host": host})
+    back = {}
+    for f in flows:
+        if (f["sum"] and f["transport"] == "tcp" and f["client"] not in ("127.0.0.1", "::1")
+                and f["meta"].get("server_family") in ("callback", "web")):
+            back.setdefault(f["server"], []).append(f)
+    for host, fs in back.items():
+        if (len({f["client"] for f in fs}) >= 2
+                and all(f["outcome"] == "unanswered" for f in fs)):
+            out.append({"code": "SUM_HOST_DROPS_CALLBACKS", "host": host})
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -614,7 +793,11 @@ class Lab:
         self.cap = None
         self.cap_hosts = set()
         self.cap_loopback = False
+        self.cap_filter = None          # a capture filter ('host ADDR'), the view's limit
+        self.filter_host = None         # the host that filter keeps
         self.nft_tables = 0
+        self.host_gen = {}              # SUM host address -> generation it plays
+        self.release = None             # the SUM release a scenario plays, where it says
 
     # -- topology ------------------------------------------------------------
     def _ns(self, ns):
@@ -724,9 +907,13 @@ class Lab:
         h.holders[22] = "bootstrap"
 
     # -- capture ---------------------------------------------------------------
-    def capture(self, host=None, bridge_port=None, any_=False, iface="eth0", two_ifaces=False):
-        """Capture on a host's interface (sees that host's traffic), on the
-        bridge's port towards a host, with -i any -y LINUX_SLL2 inside the
+    def capture(self, host=None, bridge_port=None, any_=False, iface="eth0", two_ifaces=False,
+                bridge_all=False, filter_host=None):
+        """Capture on a host's interface (sees that host's traffic), through
+        the capture filter 'host ADDR' of FILTER_HOST there (sees only what
+        that host exchanged with it), on the bridge's port towards a host, on
+        the bridge itself (BRIDGE_ALL: promiscuous br0 passes every forwarded
+        frame up too, a switch's mirror port), with -i any -y LINUX_SLL2 inside the
         SUM host's namespace (also sees its loopback), or, TWO_IFACES, with
         dumpcap on the host's eth0 (Ethernet) and on 'any' filtered to the
         loopback (Linux cooked v2) into one pcapng: interfaces of two link
@@ -758,12 +945,19 @@ class Lab:
         elif bridge_port:
             ns, args = BR_NS, ["-i", "b-" + bridge_port]
             self.cap_hosts = {bridge_port}
+        elif bridge_all:
+            ns, args = BR_NS, ["-i", "br0"]
+            self.cap_hosts = set(self.hosts)
         elif self.vlan:
             ns, args = self.trunk_ns, ["-i", "tr-a"]
             self.cap_hosts = {host}
         else:
             ns, args = self.hosts[host].ns, ["-i", iface]
             self.cap_hosts = {host}
+        if filter_host:
+            self.filter_host = filter_host
+            self.cap_filter = "host " + self.hosts[filter_host].addr
+            args = args + [self.cap_filter]
         cmd = (["ip", "netns", "exec", ns, "tcpdump", "-n", "-U", "--immediate-mode",
                 "-Z", "root", "-s", "0"] + args + ["-w", self.rawcap])
         self.cap = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -798,6 +992,8 @@ class Lab:
         visible = (client.name in self.cap_hosts or server.name in self.cap_hosts)
         if loopback:
             visible = self.cap_loopback and client.name in self.cap_hosts
+        if self.filter_host and self.filter_host not in (client.name, server.name):
+            visible = False
         caddr = "127.0.0.1" if loopback else client.addr
         saddr = "127.0.0.1" if loopback else server.addr
         f = {"client": caddr, "client_port": cport, "server": saddr, "server_port": sport,
@@ -806,6 +1002,38 @@ class Lab:
         if visible:
             self.flows.append(f)
         return f
+
+    def truth_members(self, truth):
+        """The members added to the truth after the first samples (docs/
+        reconstruction.md, "Truth files"): what generation each SUM host plays,
+        the release where the scenario names one, the capture filter, the
+        root causes, and whether the capture holds SUM at all."""
+        out = {}
+        gens = {h: self.host_gen[h] for h in truth["sum_hosts"]}
+        if gens:
+            vals = sorted(set(gens.values()))
+            out["generation"] = vals[0] if len(vals) == 1 else "mixed"
+            out["generations"] = gens
+        if self.release:
+            out["release"] = self.release
+        if self.cap_filter:
+            out["capture_filter"] = self.cap_filter
+        out["root_causes"] = root_causes(self.flows)
+        out["verdict"] = "sum" if truth["sum_hosts"] else "no-sum"
+        return out
+
+    def lower_visible(self, s, held):
+        """In a filtered capture: does the view show who held each lower port
+        (SUM's own message connection to a target in view, or traffic of the
+        program that held it)?"""
+        for p, who in held:
+            if who == "own":
+                holder = [t for t, port in s.msg_open.items() if port == p]
+                if not holder or holder[0] != self.filter_host:
+                    return False
+            elif not any(f["server"] == s.addr and f["server_port"] == p for f in self.flows):
+                return False
+        return True
 
     def held(self, host, skipped):
         """Who held each port a bind skipped: from the lab's own registry."""
@@ -843,6 +1071,7 @@ class Lab:
         """The SUM host: IPC on 127.0.0.1, first free from 61000; the callback
         listener on the next free port; firmware on 80, else 63000-63005."""
         h = self.hosts[host]
+        self.host_gen[h.addr] = "classic"
         any_addr = "::" if self.v6 else "0.0.0.0"
         if ipc:
             r = h.call("listen", kind="tls", ports=list(range(CB_BASE, CB_BASE + 20)),
@@ -895,6 +1124,8 @@ class Lab:
             held = self.held(s, r["skipped"])
             allocs = [{"host": s.addr, "family": "message", "port": r["sport"],
                        "base": MSG_BASE, "held": held}]
+            if self.filter_host and held and not self.lower_visible(s, held):
+                allocs[0]["not_visible"] = True
             if r["outcome"] == "answered" and r["app"] == "tls":
                 allocs.append({"host": t.addr, "family": "control", "port": dport,
                                "base": CTRL_BASE, "held": getattr(t, "ctrl_held", [])})
@@ -956,19 +1187,131 @@ class Lab:
                 cp = s.cport()
                 r = s.call("connect", kind="smb", dst=t.addr, dport=port, src_port=cp)
                 self.record(s, cp, t, port, r["outcome"], True, meta=dict(meta, app=r["app"]))
-        else:
-            cp = s.cport()
-            r = s.call("connect", kind="ssh", dst=t.addr, dport=22, src_port=cp)
-            self.record(s, cp, t, 22, r["outcome"], True, meta=dict(meta, app=r["app"]))
+                if r["outcome"] != "answered":
+                    return False     # no ADMIN$ over SMB direct: SUM gives this target up
+            return True
+        cp = s.cport()
+        r = s.call("connect", kind="ssh", dst=t.addr, dport=22, src_port=cp)
+        self.record(s, cp, t, 22, r["outcome"], True, meta=dict(meta, app=r["app"]))
+        return r["outcome"] == "answered"
 
-    def windows_services(self, host):
+    def windows_services(self, host, smb=(445, 139), rpc=False):
+        """File sharing (SMB on SMB, NetBIOS on 137/138) and, RPC, the
+        endpoint mapper on 135 and a DCOM endpoint (WMI) on WMI_DYNAMIC."""
         h = self.hosts[host]
         addr = "::" if self.v6 else "0.0.0.0"
-        for p in (445, 139):
+        for p in smb:
             h.call("listen", kind="smb", ports=[p], addr=addr)
             h.holders[p] = "bootstrap"
         h.call("listen", kind="udp_nbns", ports=[137], addr="0.0.0.0", answer=h.v4)
         h.call("listen", kind="udp_sink", ports=[138], addr="0.0.0.0")
+        if rpc:
+            for p in (135, WMI_DYNAMIC):
+                h.call("listen", kind="dcerpc", ports=[p], addr=addr)
+
+    # -- SUM 7.x and later (docs/generations.md) -----------------------------
+    def web_start(self, host, gen="7", port=WEB_HTTP, ssl_port=WEB_HTTPS):
+        """The SUM host's built-in web server: HTTP on 63001, HTTPS on 63002,
+        or where --port/--ssl_port put them. It binds those ports or fails; it
+        does not search for free ones."""
+        h = self.hosts[host]
+        addr = "::" if self.v6 else "0.0.0.0"
+        h.call("listen", kind="web", ports=[port], addr=addr, role="sumweb")
+        h.call("listen", kind="webs", ports=[ssl_port], addr=addr, role="sumweb")
+        h.web = {"http": port, "https": ssl_port}
+        h.holders[port] = h.holders[ssl_port] = "web"
+        self.host_gen[h.addr] = gen
+
+    def web_alloc(self, s, tls):
+        port, base = (s.web["https"], WEB_HTTPS) if tls else (s.web["http"], WEB_HTTP)
+        a = {"host": s.addr, "family": "web", "port": port, "base": base, "held": []}
+        if port != base:
+            a["configured"] = True
+        return a
+
+    def web_call(self, client, sum_host, path, tls=False, method="GET", body="",
+                 ua="HPSUM-agent/7", loopback=False):
+        """A target (or, LOOPBACK, one of SUM's own processes) fetches from or
+        posts to the SUM host's web server."""
+        s, c = self.hosts[sum_host], self.hosts[client]
+        port = s.web["https" if tls else "http"]
+        cp = c.cport()
+        dst = "127.0.0.1" if loopback else s.addr
+        r = c.call("connect", kind="web", dst=dst, dport=port, src_port=cp, tls=tls,
+                   method=method, path=path, body=body, ua=ua,
+                   **({"src_addr": "127.0.0.1"} if loopback else {}))
+        self.record(c, cp, s, port, r["outcome"], True, [self.web_alloc(s, tls)],
+                    {"sum_host": s.addr, "target": None if loopback else c.addr,
+                     "server_family": "web", "app": r["app"]}, loopback=loopback)
+        return r["outcome"] == "answered"
+
+    def reach(self, sum_host, target, port, kind, **kw):
+        """The SUM host opens a connection to one of a target's own services
+        (SMB, RPC, SSH, HTTPS, WBEM): no SUM allocation, a SUM flow."""
+        s, t = self.hosts[sum_host], self.hosts[target]
+        cp = s.cport()
+        r = s.call("connect", kind=kind, dst=t.addr, dport=port, src_port=cp, **kw)
+        self.record(s, cp, t, port, r["outcome"], True,
+                    meta={"sum_host": s.addr, "target": t.addr, "server_family": "bootstrap",
+                          "app": r["app"]})
+        return r["outcome"] == "answered"
+
+    def reach_target(self, sum_host, target):
+        """SUM 7.x and later reach each kind of target on its own ports:
+        Windows 137/138 (NetBIOS), 445 (SMB), 135 (RPC endpoint mapper), 139;
+        Linux and HP-UX 22 (SSH); VMware 443 and 5989 (WBEM over TLS);
+        iLO and other devices 443 (REST). False when SUM gives the target up."""
+        t = self.hosts[target]
+        if t.os == "windows":
+            s = self.hosts[sum_host]
+            meta = {"sum_host": s.addr, "target": t.addr, "server_family": "bootstrap"}
+            q = (b"\x56\x78\x01\x10\x00\x01\x00\x00\x00\x00\x00\x00" +
+                 nbns_name(t.name.upper()) + b"\x00\x20\x00\x01")
+            r = s.call("udp", dst=t.addr, dport=137, src_port=137, payloads=[q.hex()],
+                       expect_reply=True)
+            self.record(s, 137, t, 137, r["outcome"], True, meta=meta, transport="udp")
+            dg = (b"\x11\x02\x00\x02" + socket.inet_aton(s.v4) + b"\x00\x8a\x00\x60\x00\x00"
+                  + nbns_name("SUMHOST") + nbns_name(t.name.upper()) + browser_announce())
+            r = s.call("udp", dst=t.addr, dport=138, src_port=138, payloads=[dg.hex()])
+            self.record(s, 138, t, 138, r["outcome"], True, meta=meta, transport="udp")
+            return (self.reach(sum_host, target, 445, "smb") and
+                    self.reach(sum_host, target, 135, "dcerpc", iface="epm") and
+                    self.reach(sum_host, target, 139, "smb"))
+        if t.os in ("linux", "hpux"):
+            return self.reach(sum_host, target, 22, "ssh", banner="SSH-2.0-HPE_SUM_7")
+        if t.os == "vmware":
+            return (self.reach(sum_host, target, 443, "web", tls=True, path="/sdk",
+                               method="POST", body="<RetrieveServiceContent/>",
+                               ctype="text/xml", ua="HPE SUM") and
+                    self.reach(sum_host, target, 5989, "web", tls=True, path="/cimom",
+                               method="POST", ctype="application/xml; charset=utf-8",
+                               body='<CIM CIMVERSION="2.0"><MESSAGE ID="1"/></CIM>',
+                               headers={"CIMOperation": "MethodCall",
+                                        "CIMMethod": "EnumerateInstances"},
+                               ua="HPE SUM"))
+        s = self.hosts[sum_host]
+        fw_port = s.web["http"] if hasattr(s, "web") else getattr(s, "fw", 80)
+        return self.reach(sum_host, target, 443, "web", tls=True, method="POST",
+                          path="/redfish/v1/UpdateService/Actions/SimpleUpdate/",
+                          body='{"ImageURI": "http://%s:%d/fw/ilo5_230.bin"}' % (
+                              s.addr, fw_port), ua="HPE SUM")
+
+    def wmi(self, sum_host, target):
+        """WMI between Windows hosts: DCOM activation through the endpoint
+        mapper on 135, then the WMI login on the endpoint the target handed
+        out (a port above 1024)."""
+        return (self.reach(sum_host, target, 135, "dcerpc", iface="isystemactivator") and
+                self.reach(sum_host, target, WMI_DYNAMIC, "dcerpc", iface="iwbemlevel1login"))
+
+    def device_services(self, host, wbem=True):
+        """A target's own HTTPS services: iLO's REST on 443; VMware's web
+        services on 443 and, WBEM, CIM-XML over TLS on 5989."""
+        h = self.hosts[host]
+        addr = "::" if self.v6 else "0.0.0.0"
+        h.call("listen", kind="webs", ports=[443], addr=addr,
+               role="vmware" if h.os == "vmware" else "ilo")
+        if h.os == "vmware" and wbem:
+            h.call("listen", kind="webs", ports=[5989], addr=addr, role="wbem")
 
     # -- teardown --------------------------------------------------------------
     def close(self):
@@ -987,327 +1330,6 @@ class Lab:
                     p.wait()
         for ns in reversed(self.namespaces):
             subprocess.run(["ip", "netns", "del", ns], capture_output=True)
-
-
-# ---------------------------------------------------------------------------
-# Scenarios
-# ---------------------------------------------------------------------------
-
-SCENARIOS = {}
-
-
-def scenario(name, desc, fmt="pcap", v6=False, vlan=None):
-    def deco(fn):
-        SCENARIOS[name] = (fn, desc, fmt, v6, vlan)
-        return fn
-    return deco
-
-
-def linux_targets(n, first=11):
-    return [("t%d" % i, first + i - 1, "target", "linux") for i in range(1, n + 1)]
-
-
-def deploy(lab, targets, callbacks=True, fw_targets=(), bootstrap=False, sum_host="sum"):
-    """One deployment round: bootstrap, message connections to every target
-    at once (held open), callbacks, firmware fetches, then close."""
-    if bootstrap:
-        for t in targets:
-            lab.bootstrap(sum_host, t)
-    ok = [t for t in targets if lab.message_open(sum_host, t)]
-    if callbacks:
-        for t in ok:
-            lab.callback(t, sum_host)
-    for t in fw_targets:
-        lab.firmware_fetch(t, sum_host)
-    for t in targets:
-        lab.message_close(sum_host, t)
-
-
-@scenario("msg-base", "SUM host 10.77.0.1 deploys to one Linux target: message port 60000 -> "
-          "control 62286 (TLS), nothing else")
-def sc_msg_base(lab):
-    lab.build([("sum", 1, "sum", "linux")] + linux_targets(1))
-    lab.capture(host="sum")
-    lab.sum_start("sum")
-    lab.agent_start("t1")
-    deploy(lab, ["t1"], callbacks=False)
-
-
-@scenario("msg-concurrent", "three targets served at once: message ports 60000, 60001, 60002 "
-          "(concurrent), each to 62286, callbacks on 61001")
-def sc_msg_concurrent(lab):
-    lab.build([("sum", 1, "sum", "linux")] + linux_targets(3))
-    lab.capture(host="sum")
-    lab.sum_start("sum")
-    for t in ("t1", "t2", "t3"):
-        lab.agent_start(t)
-    deploy(lab, ["t1", "t2", "t3"])
-
-
-@scenario("msg-conflict", "a foreign banner service holds 60000 on the SUM host (a decoy host "
-          "talks to it); two targets get message ports 60001 and 60002 (conflict on 60000)")
-def sc_msg_conflict(lab):
-    lab.build([("sum", 1, "sum", "linux")] + linux_targets(2) +
-              [("d1", 101, "decoy", "linux")])
-    lab.capture(host="sum")
-    lab.foreign("sum", 60000, "banner", banner="220 inventory-agent ready")
-    lab.foreign_talk("d1", "sum", 60000, messages=["STATUS"])
-    lab.sum_start("sum")
-    for t in ("t1", "t2"):
-        lab.agent_start(t)
-    deploy(lab, ["t1", "t2"])
-
-
-@scenario("msg-overflow", "ten targets served at once: message ports 60000-60009, 60008 and "
-          "60009 past the documented range (overflow)")
-def sc_msg_overflow(lab):
-    ts = linux_targets(10)
-    lab.build([("sum", 1, "sum", "linux")] + ts)
-    lab.capture(host="sum")
-    lab.sum_start("sum")
-    for t in ts:
-        lab.agent_start(t[0])
-    deploy(lab, [t[0] for t in ts], callbacks=False)
-
-
-@scenario("control-moved", "t1's 62286 is held by a non-TLS banner service: its agent moved to "
-          "62287, where the SUM host finds it; t2's 62286 is only bound (not listening) by "
-          "another program, which does not stop its agent from listening there")
-def sc_control_moved(lab):
-    lab.build([("sum", 1, "sum", "linux")] + linux_targets(2))
-    lab.capture(host="sum")
-    lab.foreign("t1", CTRL_BASE, "banner", banner="220 legacy-mgmt ready")
-    lab.foreign("t2", CTRL_BASE, "bound")
-    lab.sum_start("sum")
-    for t in ("t1", "t2"):
-        lab.agent_start(t)
-    deploy(lab, ["t1", "t2"])
-
-
-@scenario("callback-normal", "two targets call back to the SUM host on 61001 (61000 is its "
-          "own loopback IPC: ipc-reserved)")
-def sc_callback_normal(lab):
-    lab.build([("sum", 1, "sum", "linux")] + linux_targets(2))
-    lab.capture(host="sum")
-    lab.sum_start("sum")
-    lab.ipc_exchange("sum")
-    for t in ("t1", "t2"):
-        lab.agent_start(t)
-    deploy(lab, ["t1", "t2"])
-
-
-@scenario("callback-conflict", "a silent foreign listener holds 61001 on the SUM host (IPC on "
-          "61000): targets call back on 61002 (conflict, inferred)")
-def sc_callback_conflict(lab):
-    lab.build([("sum", 1, "sum", "linux")] + linux_targets(2))
-    lab.capture(host="sum")
-    lab.foreign("sum", 61001, "silent")
-    lab.sum_start("sum")
-    lab.ipc_exchange("sum")
-    for t in ("t1", "t2"):
-        lab.agent_start(t)
-    deploy(lab, ["t1", "t2"])
-
-
-def fw_scenario(lab, taken, talk_on_80=False):
-    lab.build([("sum", 1, "sum", "linux"), ("ilo1", 21, "target", "ilo")] +
-              ([("d1", 101, "decoy", "linux")] if talk_on_80 else []))
-    lab.capture(host="sum")
-    for p in taken:
-        lab.foreign("sum", p, "http" if p == 80 else "silent")
-    if talk_on_80:
-        lab.foreign_talk("d1", "sum", 80, kind="http", path="/index.html")
-    lab.sum_start("sum", firmware=True)
-    lab.agent_start("ilo1")
-    deploy(lab, ["ilo1"], callbacks=False, fw_targets=["ilo1"])
-
-
-@scenario("fw-port80", "an iLO-like target fetches firmware over HTTP from the SUM host's "
-          "port 80")
-def sc_fw80(lab):
-    fw_scenario(lab, [])
-
-
-@scenario("fw-63000", "port 80 on the SUM host is held by a silent foreign web server: "
-          "firmware served and fetched on 63000 (conflict on 80, inferred)")
-def sc_fw63000(lab):
-    fw_scenario(lab, [80])
-
-
-@scenario("fw-63002", "80 (a foreign web server a decoy host browses), 63000 and 63001 "
-          "(silent) are taken on the SUM host: firmware on 63002")
-def sc_fw63002(lab):
-    fw_scenario(lab, [80, 63000, 63001], talk_on_80=True)
-
-
-@scenario("blocked", "t1's firewall (nftables) drops SYNs to 62286: the SUM host's attempt "
-          "from 60000 is never answered; t2 is served normally")
-def sc_blocked(lab):
-    lab.build([("sum", 1, "sum", "linux")] + linux_targets(2))
-    lab.capture(host="sum")
-    lab.firewall_drop("t1", CTRL_BASE)
-    lab.sum_start("sum")
-    for t in ("t1", "t2"):
-        lab.agent_start(t)
-    deploy(lab, ["t1", "t2"])
-
-
-@scenario("refused", "t1 runs no SUM agent: 62286 and 62287 answer with a reset (refused); "
-          "t2 is served normally")
-def sc_refused(lab):
-    lab.build([("sum", 1, "sum", "linux")] + linux_targets(2))
-    lab.capture(host="sum")
-    lab.sum_start("sum")
-    lab.agent_start("t2")
-    deploy(lab, ["t1", "t2"])
-
-
-@scenario("bootstrap-windows", "SUM host bootstraps a Windows target: NetBIOS UDP 137/138, "
-          "SMB on TCP 445 and 139, then message 60000 -> 62286 and callback 61001")
-def sc_boot_win(lab):
-    lab.build([("sum", 1, "sum", "linux"), ("win1", 31, "target", "windows")])
-    lab.capture(host="sum")
-    lab.windows_services("win1")
-    lab.sum_start("sum")
-    lab.agent_start("win1")
-    deploy(lab, ["win1"], bootstrap=True)
-
-
-@scenario("bootstrap-linux", "SUM host bootstraps a Linux target over SSH (a real sshd: "
-          "banners and KEXINIT), then message 60000 -> 62286 and callback 61001",
-          fmt="pcapng")
-def sc_boot_linux(lab):
-    lab.build([("sum", 1, "sum", "linux")] + linux_targets(1))
-    lab.capture(host="sum")
-    lab.sshd("t1")
-    lab.sum_start("sum")
-    lab.agent_start("t1")
-    deploy(lab, ["t1"], bootstrap=True)
-
-
-@scenario("decoy-ephemeral", "no SUM: a Linux client uses source ports 60000-60002 towards "
-          "HTTPS 443 and HTTP 8080 of a web server")
-def sc_decoy_eph(lab):
-    lab.build([("c1", 51, "decoy", "linux"), ("web", 52, "decoy", "linux")])
-    lab.capture(bridge_port="c1")
-    c, w = lab.hosts["c1"], lab.hosts["web"]
-    w.call("listen", kind="tls", ports=[443])
-    w.call("listen", kind="http", ports=[8080])
-    for sport, dport, kind in ((60000, 443, "tls"), (60001, 8080, "http"),
-                               (60002, 443, "tls")):
-        r = c.call("connect", kind=kind, dst=w.addr, dport=dport, src_port=sport,
-                   messages=["GET / HTTP/1.1"], path="/")
-        lab.record(c, sport, w, dport, r["outcome"], False)
-
-
-@scenario("decoy-udp", "no SUM: a mosh-like UDP session, client 60004 <-> server 60001, plus "
-          "a second one on 60002 <-> 60003")
-def sc_decoy_udp(lab):
-    lab.build([("c1", 51, "decoy", "linux"), ("srv", 52, "decoy", "linux")])
-    lab.capture(bridge_port="c1")
-    c, s = lab.hosts["c1"], lab.hosts["srv"]
-    for sp, dp in ((60004, 60001), (60002, 60003)):
-        s.call("listen", kind="udp_echo", ports=[dp])
-        r = c.call("udp", dst=s.addr, dport=dp, src_port=sp, expect_reply=True,
-                   payloads=[("%04x" % i) + "a5" * 40 for i in range(4)])
-        lab.record(c, sp, s, dp, r["outcome"], False, transport="udp")
-
-
-@scenario("decoy-service", "no SUM: an unrelated non-TLS service on 62286 (msrpc-like) used by "
-          "a client from source port 60003")
-def sc_decoy_service(lab):
-    lab.build([("c1", 51, "decoy", "linux"), ("dc", 52, "decoy", "windows")])
-    lab.capture(bridge_port="c1")
-    c, s = lab.hosts["c1"], lab.hosts["dc"]
-    s.call("listen", kind="banner", ports=[CTRL_BASE], banner="RPC-ENDPOINT v5")
-    for sp in (60003, 60005):
-        r = c.call("connect", kind="plain", dst=s.addr, dport=CTRL_BASE, src_port=sp,
-                   messages=["BIND epm", "LOOKUP"])
-        lab.record(c, sp, s, CTRL_BASE, r["outcome"], False)
-
-
-@scenario("ipv6", "over IPv6 (fd77::/64): two targets, message 60000/60001 -> 62286, "
-          "callbacks on 61001, an iLO-like target fetches firmware on 80", fmt="pcapng",
-          v6=True)
-def sc_ipv6(lab):
-    lab.build([("sum", 1, "sum", "linux")] + linux_targets(1) +
-              [("ilo1", 21, "target", "ilo")])
-    lab.capture(host="sum")
-    lab.sum_start("sum", firmware=True)
-    for t in ("t1", "ilo1"):
-        lab.agent_start(t)
-    deploy(lab, ["t1", "ilo1"], fw_targets=["ilo1"])
-
-
-@scenario("vlan", "802.1Q VLAN 77 tags on the wire (captured on the SUM host's tagged trunk "
-          "link): two targets, message 60000/60001, callbacks on 61001", fmt="pcapng", vlan=77)
-def sc_vlan(lab):
-    lab.build([("sum", 1, "sum", "linux")] + linux_targets(2))
-    lab.capture(host="sum")
-    lab.sum_start("sum")
-    for t in ("t1", "t2"):
-        lab.agent_start(t)
-    deploy(lab, ["t1", "t2"])
-
-
-@scenario("any-sll2", "tcpdump -i any -y LINUX_SLL2 on the SUM host: its loopback IPC on "
-          "127.0.0.1:61000, a target on 60000 -> 62286 and its callback on 61001")
-def sc_any(lab):
-    lab.build([("sum", 1, "sum", "linux")] + linux_targets(1))
-    lab.capture(host="sum", any_=True)
-    lab.sum_start("sum")
-    lab.ipc_exchange("sum")
-    lab.agent_start("t1")
-    deploy(lab, ["t1"])
-    lab.ipc_exchange("sum")
-
-
-@scenario("two-links", "dumpcap on the SUM host's eth0 and on 'any' filtered to the "
-          "loopback, into one pcapng of two link types (Ethernet, Linux cooked v2): the "
-          "IPC on 127.0.0.1:61000, 60000 -> 62286 on two targets, their callbacks on 61001",
-          fmt="pcapng")
-def sc_two_links(lab):
-    lab.build([("sum", 1, "sum", "linux")] + linux_targets(2))
-    lab.capture(host="sum", two_ifaces=True)
-    lab.sum_start("sum")
-    lab.ipc_exchange("sum")
-    for t in ("t1", "t2"):
-        lab.agent_start(t)
-    deploy(lab, ["t1", "t2"])
-    lab.ipc_exchange("sum")
-
-
-@scenario("demo", "a deployment to five targets: 60000 held by a silent foreign program "
-          "(messages on 60001-60005), t3's agent moved to 62287 (62286 is a banner service), "
-          "80 held by a web server a decoy browses (firmware on 63000, fetched by ilo1), "
-          "the SUM host's firewall drops t4's callback", fmt="pcapng")
-def sc_demo(lab):
-    lab.build([("sum", 1, "sum", "linux"), ("win1", 31, "target", "windows"),
-               ("t1", 11, "target", "linux"), ("t3", 13, "target", "linux"),
-               ("t4", 14, "target", "linux"), ("ilo1", 21, "target", "ilo"),
-               ("d1", 101, "decoy", "linux")])
-    lab.capture(host="sum")
-    s = lab.hosts["sum"]
-    lab.foreign("sum", 60000, "silent")
-    lab.foreign("sum", 80, "http")
-    lab.foreign_talk("d1", "sum", 80, kind="http", path="/intranet/")
-    lab.foreign("t3", CTRL_BASE, "banner", banner="220 legacy-mgmt ready")
-    lab.windows_services("win1")
-    lab.sshd("t1")
-    lab.sum_start("sum", firmware=True)
-    lab.ipc_exchange("sum")
-    lab.firewall_drop("sum", s.cb, saddr=lab.hosts["t4"].addr)
-    order = ["win1", "t1", "t3", "ilo1", "t4"]
-    for t in order:
-        lab.agent_start(t)
-    for t in ("win1", "t1"):
-        lab.bootstrap("sum", t)
-    ok = [t for t in order if lab.message_open("sum", t)]
-    for t in ok:                     # t4 last: its callback is dropped
-        lab.callback(t, "sum")
-    lab.firmware_fetch("ilo1", "sum")
-    for t in order:
-        lab.message_close("sum", t)
 
 
 # ---------------------------------------------------------------------------
@@ -1331,20 +1353,31 @@ def cleanup_namespaces():
             subprocess.run(["ip", "netns", "del", ns], capture_output=True)
 
 
-def run_scenario(name, outdir, tmp):
-    fn, desc, fmt, v6, vlan = SCENARIOS[name]
-    lab = Lab(name, outdir, tmp, fmt=fmt, v6=v6, vlan=vlan)
+def load_scenarios():
+    """The scenarios live in sumemu_scenarios.py, which imports this module
+    by name: make that name this very module, also when run as a script."""
+    sys.modules.setdefault("sumemu", sys.modules[__name__])
+    if HERE not in sys.path:
+        sys.path.insert(0, HERE)
+    import sumemu_scenarios
+    return sumemu_scenarios.SCENARIOS
+
+
+def run_scenario(sc, name, outdir, tmp):
+    lab = Lab(name, outdir, tmp, fmt=sc.fmt, v6=sc.v6, vlan=sc.vlan)
     try:
-        fn(lab)
+        sc.fn(lab)
         capname = lab.stop_capture()
     finally:
         lab.close()
-    truth = truth_from_log(lab.flows, capname, desc)
+    truth = truth_from_log(lab.flows, capname, sc.desc)
+    if sc.extended:
+        truth.update(lab.truth_members(truth))
     with open(os.path.join(outdir, name + ".truth.json"), "w") as f:
         json.dump(truth, f, indent=1)
         f.write("\n")
     os.chmod(os.path.join(outdir, name + ".truth.json"), 0o644)
-    log("%-18s %s  %d flows, %d allocations, %d findings" % (
+    log("%-22s %s  %d flows, %d allocations, %d findings" % (
         name, capname, len(truth["flows"]), len(truth["allocations"]),
         len(truth["findings"])))
 
@@ -1352,6 +1385,7 @@ def run_scenario(name, outdir, tmp):
 def generate(outdir, names):
     if os.geteuid() != 0:
         sys.exit("sumemu: needs root (network namespaces)")
+    SCENARIOS = load_scenarios()
     for n in names:
         if n not in SCENARIOS:
             sys.exit("sumemu: unknown scenario %s (known: %s)" % (n, " ".join(SCENARIOS)))
@@ -1366,7 +1400,7 @@ def generate(outdir, names):
         make_certs(tmp)
         cleanup_namespaces()
         for n in names:
-            run_scenario(n, outdir, tmp)
+            run_scenario(SCENARIOS[n], n, outdir, tmp)
     finally:
         cleanup_namespaces()
         shutil.rmtree(tmp, ignore_errors=True)
@@ -1387,8 +1421,8 @@ def main():
     elif len(sys.argv) == 2 and sys.argv[1] == "cleanup":
         cleanup_namespaces()
     elif len(sys.argv) == 2 and sys.argv[1] == "list":
-        for n, v in SCENARIOS.items():
-            print("%-18s %s" % (n, v[1]))
+        for n, sc in load_scenarios().items():
+            print("%-22s %s" % (n, sc.desc))
     else:
         sys.exit("usage: sumemu.py generate OUTDIR [scenario...] | list | cleanup")
 

@@ -24,7 +24,7 @@ gboolean sum_classify_in_family(const SumProfile *p, SumFamily family, guint16 p
                                 SumPortPos *pos);
 
 /* The message -> control shape, in either direction: the side holding the
- * message port is the SUM host (SUM-PORTS.md: classify by which side holds
+ * message port is the SUM host (docs/sum-ports.md: classify by which side holds
  * the port, not by who sent the SYN). Pointers point into the connection. */
 typedef struct {
     const SumAddr *sum_host;

@@ -21,7 +21,7 @@ typedef struct _SumEvidenceIndex SumEvidenceIndex;
 
 /* Marks control probes among CHANNELS (SumChannel*): the SUM host reached a
  * control port and found a reset or a non-TLS service there, then reached a
- * higher control port of the same target that answered TLS (SUM-PORTS.md: a
+ * higher control port of the same target that answered TLS (docs/sum-ports.md: a
  * control listener that moved). */
 void sum_evidence_mark_search_steps(GPtrArray *channels);
 

@@ -5,7 +5,7 @@
  * profile with the reason, and the other plan named when the signs
  * disagree. Never decides anything about hosts or allocations.
  *
- * Signs (SUM-PORTS.md, "Later SUM generations"): message ports (60000 and
+ * Signs (docs/sum-ports.md, "Later SUM generations"): message ports (60000 and
  * up) talking to control listeners (62286 and up) are the classic SUM; HTTP
  * to 63001 and TLS to 63002 are the 7.x+ web server; 63002 between SUM's own
  * processes on loopback is 8.x. A classic firmware server may fall back to

@@ -115,7 +115,7 @@ ledger_lower_port(const SumProfile *p, const SumEvidenceIndex *ev, const SumAllo
 {
     gboolean shared = a->family == SUM_FAMILY_MESSAGE || a->family == SUM_FAMILY_CALLBACK;
     *evidence = sum_evidence_conflict(ev, &a->host, q);
-    /* The callback's base is SUM's own IPC (SUM-PORTS.md: 61001 is the
+    /* The callback's base is SUM's own IPC (docs/sum-ports.md: 61001 is the
      * normal callback port), unless another program is seen on it. */
     if (a->family == SUM_FAMILY_CALLBACK && q == p->ipc_port) {
         if (sum_evidence_foreign(ev, &a->host, q) == NULL)

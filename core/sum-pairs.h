@@ -8,7 +8,7 @@
  *
  * Observed incrementally, settled at the end:
  *   observe_primary   message -> control connections (the SUM host holds the
- *                     message port, SUM-PORTS.md "Readings");
+ *                     message port, docs/sum-ports.md "Readings");
  *   settle_primary    hosts that only ever failed towards more targets than a
  *                     deployment has are scanners; a weak pair of a host that
  *                     is a SUM host elsewhere is part of its sequence;

@@ -1,8 +1,8 @@
 /* sum-plan.c: the SUM port plan tables and their lookups.
  *
- * Classic profile: the HP SUM user guide's port page (SUM-PORTS.md, "What the
+ * Classic profile: the HP SUM user guide's port page (docs/sum-ports.md, "What the
  * guide says"). 7.x and 8.x: what SUM's public help pages say of later
- * generations (SUM-PORTS.md, "Later SUM generations").
+ * generations (docs/sum-ports.md, "Later SUM generations").
  */
 #include "sum-plan.h"
 
@@ -36,7 +36,7 @@ static const SumPortRule classic_rules[] = {
      SUM_ROLE_SUM_HOST, SUM_CARRIED_SSH, FALSE, FALSE, TRUE, "bootstrap (SSH)"},
     /* Message: the SUM host's local ports of its TLS connections to a target's
      * control listener, first free from 60000 (reading chosen in
-     * SUM-PORTS.md). */
+     * docs/sum-ports.md). */
     {SUM_FAMILY_MESSAGE, SUM_TRANSPORT_TCP, 60000, 0, 60007, 60007 + SUM_PLAN_CONTINUATION,
      SUM_ROLE_SUM_HOST, SUM_ROLE_SUM_HOST, SUM_CARRIED_TLS, TRUE, TRUE, FALSE,
      "message (SUM host -> target, TLS)"},

@@ -1,6 +1,6 @@
 /* sum-plan.h: the SUM port plan as data, and pure lookups over it.
  *
- * Source: ../shared/SUM-PORTS.md (the HP SUM user guide's port page, in
+ * Source: docs/sum-ports.md (the HP SUM user guide's port page, in
  * English, with the readings the project chose). The plan is one static const
  * table per SUM generation ("profile"); supporting another generation is a
  * table, not a rewrite. Nothing here knows libpcap, Wireshark or allocation
@@ -14,7 +14,7 @@
 
 G_BEGIN_DECLS
 
-/* Port families, in the project's words (SUM-PORTS.md, "Words"). */
+/* Port families, in the project's words (docs/sum-ports.md, "Words"). */
 typedef enum {
     SUM_FAMILY_NONE = 0,
     SUM_FAMILY_BOOTSTRAP,

@@ -12,7 +12,7 @@ add_profile(SumPortMap *m, const SumProfile *p)
             if (port == 0)
                 break;
             /* Port 80 and the strict ports count only between known SUM
-             * hosts and targets (SUM-PORTS.md, "Pitfalls"). */
+             * hosts and targets (docs/sum-ports.md, "Pitfalls"). */
             gboolean open = !rule->strict_peers &&
                             !(rule->family == SUM_FAMILY_FIRMWARE && k == 0);
             cls[port] |= SUM_PORT_SUM;

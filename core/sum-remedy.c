@@ -6,7 +6,7 @@
  * Only ports and peers the capture shows: one rule per (host, port, peer) that
  * was seen failing (blocked, refused) or running past its range (overflow).
  * A listener's rule is inbound on the listener's host from the peer; a message
- * port is the SUM host's source port (SUM-PORTS.md, "Readings"), so its rule
+ * port is the SUM host's source port (docs/sum-ports.md, "Readings"), so its rule
  * is outbound from that port on the SUM host. Words come from core. */
 #include "sum-remedy.h"
 
@@ -292,7 +292,7 @@ sum_remedy_build(const SumResult *r)
         proto.port = f->port;
         proto.transport = SUM_TRANSPORT_TCP;
         proto.inbound = TRUE;
-        /* NetBIOS name and datagram services are UDP (SUM-PORTS.md). */
+        /* NetBIOS name and datagram services are UDP (docs/sum-ports.md). */
         if (f->family == SUM_FAMILY_BOOTSTRAP && (f->port == 137 || f->port == 138))
             proto.transport = SUM_TRANSPORT_UDP;
         switch (f->code) {

@@ -3,7 +3,7 @@
  * The port plan and every port decision come from core/ (sum-plan.c), the
  * same tables the sumscope analyzer reads; the allocation story on a second
  * pass (tshark -2, or the GUI) comes from core's reconstruction
- * (sum-recon.c). Domain: SUM-PORTS.md; rules: docs/reconstruction.md.
+ * (sum-recon.c). Domain: docs/sum-ports.md; rules: docs/reconstruction.md.
  *
  * Two parts:
  *  - "sum.port": a thin dissector on the plan's TCP ports (range preferences)
@@ -663,7 +663,7 @@ add_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sum_conv_t *
 }
 
 /* The control listener a message connection reached: past its documented
- * port it moved (SUM-PORTS.md, "a control listener that moved"), in one pass
+ * port it moved (docs/sum-ports.md, "a control listener that moved"), in one pass
  * as soon as the connection starts, with the cause once core knows it. */
 static void
 add_listener_expert(packet_info *pinfo, proto_item *ti, const SumConn *c, const sum_label_t *l)

@@ -6,7 +6,7 @@
  * Only ports and peers the capture shows: one rule per (host, port, peer) that
  * was seen failing (blocked, refused) or running past its range (overflow).
  * A listener's rule is inbound on the listener's host from the peer; a message
- * port is the SUM host's source port (docs/sum-ports.md, "Readings"), so its rule
+ * port is the SUM host's source port (docs/sum-ports.md, "Readings we chose"), so its rule
  * is outbound from that port on the SUM host. Words come from core. */
 #include "sum-remedy.h"
 

@@ -93,7 +93,7 @@ static void
 test_plan_61000_ipc_and_callback_base(void **state)
 {
     (void)state;
-    SumPortPos p;
+    SumPortPos p = {0};
     assert_true(has_family(61000, SUM_FAMILY_IPC, &p));
     assert_int_equal(p.offset, 0);
     assert_true(has_family(61000, SUM_FAMILY_CALLBACK, &p));
@@ -105,7 +105,7 @@ static void
 test_plan_61001_is_callback_not_ipc(void **state)
 {
     (void)state;
-    SumPortPos p;
+    SumPortPos p = {0};
     assert_true(has_family(61001, SUM_FAMILY_CALLBACK, &p));
     assert_int_equal(p.offset, 1);
     assert_true(p.documented);
@@ -116,7 +116,7 @@ static void
 test_plan_61007_in_range_61008_overflow(void **state)
 {
     (void)state;
-    SumPortPos p;
+    SumPortPos p = {0};
     assert_true(has_family(61007, SUM_FAMILY_CALLBACK, &p));
     assert_false(p.overflow);
     assert_true(has_family(61008, SUM_FAMILY_CALLBACK, &p));
@@ -149,7 +149,7 @@ static void
 test_plan_firmware_80_then_63000(void **state)
 {
     (void)state;
-    SumPortPos p;
+    SumPortPos p = {0};
     assert_true(has_family(80, SUM_FAMILY_FIRMWARE, &p));
     assert_int_equal(p.offset, 0);
     assert_int_equal(p.base, 80);
@@ -188,7 +188,7 @@ test_plan_bootstrap_ports(void **state)
     (void)state;
     static const guint16 tcp[] = {445, 139, 22};
     for (gsize i = 0; i < G_N_ELEMENTS(tcp); i++) {
-        SumPortPos p;
+        SumPortPos p = {0};
         assert_true(has_family(tcp[i], SUM_FAMILY_BOOTSTRAP, &p));
         assert_true(p.rule->strict_peers);
         assert_int_equal(p.rule->holder, SUM_ROLE_TARGET);

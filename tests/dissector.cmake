@@ -5,7 +5,7 @@ if(TARGET sum AND TSHARK)
   add_test(NAME dissector_samples
            COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/dissector/check_plugin.py
                    $<TARGET_FILE:sum> ${SUMSCOPE_SAMPLES_DIR})
-  set_tests_properties(dissector_samples PROPERTIES LABELS dissector TIMEOUT 600)
+  set_tests_properties(dissector_samples PROPERTIES LABELS dissector TIMEOUT 1500)
   if(EXISTS ${SUMSCOPE_CORPUS_DIR})
     add_test(NAME dissector_corpus
              COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/dissector/check_corpus.py

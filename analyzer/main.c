@@ -9,8 +9,12 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include <json-glib/json-glib.h>
+
+#include "capture.h"
 #include "pipeline.h"
 #include "report.h"
+#include "sum-revision.h"
 
 #ifndef SUMSCOPE_VERSION
 #define SUMSCOPE_VERSION "0.0.0"
@@ -142,6 +146,17 @@ want_progress(const char *path)
            (guint64)st.st_size >= PROGRESS_MIN_BYTES;
 }
 
+/* --version: ours and what we run with. GLib's is the library loaded at run
+ * time; json-glib has no run-time version call, so its is the one built with. */
+static void
+print_version(void)
+{
+    printf("sumscope %s (revision %s)\n", SUMSCOPE_VERSION, SUMSCOPE_REVISION);
+    printf("%s\n", sum_capture_lib_version());
+    printf("GLib %u.%u.%u\n", glib_major_version, glib_minor_version, glib_micro_version);
+    printf("json-glib %s\n", JSON_VERSION_S);
+}
+
 static gboolean
 use_color(void)
 {
@@ -265,7 +280,7 @@ main(int argc, char **argv)
         goto out;
     }
     if (opt.version) {
-        printf("sumscope %s\n", SUMSCOPE_VERSION);
+        print_version();
         status = EXIT_CLEAN;
         goto out;
     }

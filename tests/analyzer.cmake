@@ -15,7 +15,13 @@ add_test(NAME analyzer_cli
          COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_cli.py
                  $<TARGET_FILE:sumscope> ${SUMSCOPE_SAMPLES_DIR}
                  ${CMAKE_CURRENT_BINARY_DIR}/analyzer-cli)
-set_tests_properties(analyzer_samples analyzer_cli PROPERTIES LABELS analyzer TIMEOUT 300)
+add_test(NAME analyzer_version
+         COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_version.py
+                 $<TARGET_FILE:sumscope> ${PROJECT_VERSION} ${PROJECT_SOURCE_DIR}
+                 ${PROJECT_SOURCE_DIR}/cmake/SumscopeRevision.cmake
+                 ${CMAKE_CURRENT_BINARY_DIR}/analyzer-version)
+set_tests_properties(analyzer_samples analyzer_cli analyzer_version PROPERTIES
+                     LABELS analyzer TIMEOUT 300)
 if(EXISTS ${SUMSCOPE_CORPUS_DIR})
   add_test(NAME analyzer_corpus
            COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_corpus.py

@@ -246,6 +246,7 @@ typedef struct {
     gint64 t0;
     double span_us;
     double plot_w;
+    const SumCaptureSummary *capture; /* for frames as Wireshark numbers them */
 } Scale;
 
 static double
@@ -258,24 +259,26 @@ static void
 bar(FILE *out, const Scale *s, const Lane *l, const SumChannel *ch, double y)
 {
     char ob[SUM_ADDR_STRLEN], rb[SUM_ADDR_STRLEN];
+    char f0[SUM_FRAME_STRLEN], f1[SUM_FRAME_STRLEN];
+    sum_frame_text(s->capture, ch->conn.first_frame, f0, sizeof f0);
+    sum_frame_text(s->capture, ch->conn.last_frame, f1, sizeof f1);
     double x0 = x_of(s, ch->conn.t_first), x1 = x_of(s, ch->conn.t_last);
     double w = MAX(HTML_MIN_BAR, x1 - x0);
     const char *oc = outcome_of(ch->conn.state);
     gchar *t0 = fmt_time(ch->conn.t_first);
     gchar *title = g_strdup_printf(
         "%s %s:%u -> %s:%u\nstate %s (%s), %u SYN%s, %" G_GUINT64_FORMAT " packets\n"
-        "frames %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT ", from %s, %.3f s\nsession %u, "
+        "frames %s-%s, from %s, %.3f s\nsession %u, "
         "confidence %s", sum_plan_family_name(ch->family), a2s(&ch->conn.orig, ob),
         ch->conn.orig_port, a2s(&ch->conn.resp, rb), ch->conn.resp_port,
         sum_conn_state_name(ch->conn.state), oc, ch->conn.syn_count,
-        ch->conn.syn_count == 1 ? "" : "s", ch->conn.packets, ch->conn.first_frame,
-        ch->conn.last_frame, t0, (ch->conn.t_last - ch->conn.t_first) / 1e6, ch->session,
+        ch->conn.syn_count == 1 ? "" : "s", ch->conn.packets, f0, f1, t0, (ch->conn.t_last - ch->conn.t_first) / 1e6, ch->session,
         sum_plan_confidence_name(ch->confidence));
     gchar *et = esc(title), *eh = esc(a2s(&l->host, ob));
     fprintf(out, "<rect class=\"bar outcome-%s\" data-family=\"%s\" data-host=\"%s\" "
-                 "data-port=\"%u\" data-frame=\"%" G_GUINT64_FORMAT "\" x=\"%.1f\" y=\"%.1f\" "
+                 "data-port=\"%u\" data-frame=\"%s\" x=\"%.1f\" y=\"%.1f\" "
                  "width=\"%.1f\" height=\"%d\" rx=\"2\"><title>%s</title></rect>\n",
-            oc, sum_plan_family_name(l->family), eh, l->port, ch->conn.first_frame, x0, y,
+            oc, sum_plan_family_name(l->family), eh, l->port, f0, x0, y,
             w, HTML_ROW - 3, et);
     g_free(et);
     g_free(eh);
@@ -286,7 +289,7 @@ bar(FILE *out, const Scale *s, const Lane *l, const SumChannel *ch, double y)
 static void
 markers(FILE *out, const Scale *s, const SumResult *r, const Lane *l, double y, double h)
 {
-    char hb[SUM_ADDR_STRLEN];
+    char hb[SUM_ADDR_STRLEN], fb[SUM_FRAME_STRLEN];
     for (guint i = 0; i < r->allocations->len; i++) {
         const SumAllocation *a = g_ptr_array_index(r->allocations, i);
         if (a->family != l->family || a->port != l->port || !sum_addr_equal(&a->host, &l->host))
@@ -306,14 +309,15 @@ markers(FILE *out, const Scale *s, const SumResult *r, const Lane *l, double y, 
             g_string_append_printf(cp, "%s%u", k ? ", " : "",
                                    g_array_index(a->conflicting_ports, guint16, k));
         gchar *title = g_strdup_printf(
-            "%s: %s port %u on %s, base %u, offset %u, cause %s%s%s%s\nfirst frame %"
-            G_GUINT64_FORMAT ", %u connection%s", kind, sum_plan_family_name(a->family),
+            "%s: %s port %u on %s, base %u, offset %u, cause %s%s%s%s\nfirst frame %s, "
+            "%u connection%s", kind, sum_plan_family_name(a->family),
             a->port, a2s(&a->host, hb), a->base, a->offset, sum_plan_cause_name(a->cause),
             cp->len ? "\nports in the way: " : "", cp->str,
             cp->len ? (a->conflict_evidence == SUM_EVIDENCE_INFERRED ? " (inferred)"
                                                                      : " (seen)")
                     : "",
-            a->first_frame, a->n_connections, a->n_connections == 1 ? "" : "s");
+            sum_frame_text(s->capture, a->first_frame, fb, sizeof fb), a->n_connections,
+            a->n_connections == 1 ? "" : "s");
         gchar *et = esc(title);
         /* The diamond ends where the port was first taken, so that it never
          * hides the start of a short bar. */
@@ -407,7 +411,7 @@ axis(FILE *out, const Scale *s, double y_text, double y0, double y1)
 }
 
 static void
-timeline(FILE *out, const SumResult *r, const SumHost *h)
+timeline(FILE *out, const SumResult *r, const SumCaptureSummary *cap, const SumHost *h)
 {
     char hb[SUM_ADDR_STRLEN];
     GPtrArray *lanes = build_lanes(r, &h->addr);
@@ -415,7 +419,7 @@ timeline(FILE *out, const SumResult *r, const SumHost *h)
         g_ptr_array_unref(lanes);
         return;
     }
-    Scale s = {G_MAXINT64, 0, HTML_WIDTH - HTML_PLOT_X - HTML_RIGHT};
+    Scale s = {G_MAXINT64, 0, HTML_WIDTH - HTML_PLOT_X - HTML_RIGHT, cap};
     gint64 t1 = 0;
     guint n_conns = 0;
     for (guint i = 0; i < r->channels->len; i++) {
@@ -519,20 +523,15 @@ legend(FILE *out)
 /* --- tables ----------------------------------------------------------------- */
 
 static gchar *
-frames_text(const GArray *frames)
+frames_text(const SumCaptureSummary *c, const GArray *frames)
 {
-    GString *s = g_string_new(NULL);
-    for (guint i = 0; frames != NULL && i < frames->len && i < 12; i++)
-        g_string_append_printf(s, "%s%" G_GUINT64_FORMAT, i ? ", " : "",
-                               g_array_index(frames, SumFrame, i));
-    if (frames != NULL && frames->len > 12)
-        g_string_append(s, ", ...");
-    return g_string_free(s, FALSE);
+    return sum_frame_list(c, frames, 12, ", ");
 }
 
 static void
-ledger(FILE *out, const SumResult *r)
+ledger(FILE *out, const SumReport *rep)
 {
+    const SumResult *r = rep->result;
     char hb[SUM_ADDR_STRLEN];
     fprintf(out, "<h2>Allocation ledger</h2>\n");
     if (r->allocations->len == 0) {
@@ -549,7 +548,7 @@ ledger(FILE *out, const SumResult *r)
         for (guint k = 0; k < a->conflicting_ports->len; k++)
             g_string_append_printf(cp, "%s%u", k ? ", " : "",
                                    g_array_index(a->conflicting_ports, guint16, k));
-        gchar *fr = frames_text(a->frames), *h = esc(a2s(&a->host, hb));
+        gchar *fr = frames_text(rep->capture, a->frames), *h = esc(a2s(&a->host, hb));
         fprintf(out, "<tr class=\"alloc cause-%s\"><td>%s</td><td>%s</td><td class=\"num\">%u"
                      "</td><td class=\"num\">%u</td><td class=\"num\">%u</td><td>%s</td>"
                      "<td>%s</td><td>%s</td><td>%s</td><td class=\"num\">%u</td><td>%s</td>"
@@ -566,8 +565,9 @@ ledger(FILE *out, const SumResult *r)
 }
 
 static void
-findings(FILE *out, const SumResult *r)
+findings(FILE *out, const SumReport *rep)
 {
+    const SumResult *r = rep->result;
     char hb[SUM_ADDR_STRLEN];
     fprintf(out, "<h2>Findings</h2>\n");
     if (r->findings->len == 0) {
@@ -580,7 +580,7 @@ findings(FILE *out, const SumResult *r)
                  "</th></tr>\n");
     for (guint i = 0; i < r->findings->len; i++) {
         const SumFinding *f = g_ptr_array_index(r->findings, i);
-        gchar *fr = frames_text(f->frames), *h = esc(a2s(&f->host, hb));
+        gchar *fr = frames_text(rep->capture, f->frames), *h = esc(a2s(&f->host, hb));
         gchar *m = esc(f->message), *adv = esc(f->advice);
         fprintf(out, "<tr class=\"finding code-%s\"><td class=\"sev-%s\">%s</td><td>%s</td>"
                      "<td>%s</td><td class=\"num\">%u</td><td>%s</td><td>%s</td><td>%s</td>"
@@ -641,9 +641,16 @@ sum_report_html(const SumReport *rep, FILE *out, GError **error)
     const SumResult *r = rep->result;
     const SumCaptureSummary *c = rep->capture;
     GString *files = g_string_new(NULL);
-    for (guint i = 0; i < c->files->len; i++)
-        g_string_append_printf(files, "%s%s", i ? ", " : "",
+    gboolean several = sum_frame_several_files(c);
+    for (guint i = 0; i < c->files->len; i++) {
+        if (several)
+            g_string_append_printf(files, "%sfile %u: ", i ? ", " : "", i + 1);
+        g_string_append_printf(files, "%s%s", !several && i ? ", " : "",
                                (const char *)g_ptr_array_index(c->files, i));
+    }
+    if (several)
+        g_string_append(files, " (frames are written FILE#FRAME, the frame as Wireshark "
+                               "numbers it in that file)");
     gchar *ef = esc(files->str), *reason = esc(r->profile_reason);
     gchar *t0 = c->packets ? fmt_time(c->t_first) : g_strdup("-");
     fprintf(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
@@ -662,12 +669,12 @@ sum_report_html(const SumReport *rep, FILE *out, GError **error)
         if (!any)
             legend(out);
         any = TRUE;
-        timeline(out, r, h);
+        timeline(out, r, c, h);
     }
     if (!any)
         fprintf(out, "<p class=\"none\">No SUM traffic found in this capture.</p>\n");
-    ledger(out, r);
-    findings(out, r);
+    ledger(out, rep);
+    findings(out, rep);
     remediation(out, rep->remedies);
     fprintf(out, "</body>\n</html>\n");
     g_free(ef);

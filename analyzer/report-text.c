@@ -78,18 +78,6 @@ fmt_clock(gint64 us)
     return r;
 }
 
-static gchar *
-frames_text(const GArray *frames, guint max)
-{
-    GString *s = g_string_new(NULL);
-    for (guint i = 0; frames != NULL && i < frames->len && i < max; i++)
-        g_string_append_printf(s, "%s%" G_GUINT64_FORMAT, i ? "," : "",
-                               g_array_index(frames, SumFrame, i));
-    if (frames != NULL && frames->len > max)
-        g_string_append(s, ",...");
-    return g_string_free(s, FALSE);
-}
-
 static void
 summary(const Out *o, const SumReport *rep)
 {
@@ -147,8 +135,9 @@ summary(const Out *o, const SumReport *rep)
 }
 
 static void
-ledger(const Out *o, const SumResult *r)
+ledger(const Out *o, const SumReport *rep)
 {
+    const SumResult *r = rep->result;
     char b[SUM_ADDR_STRLEN];
     fprintf(o->out, "\n%sAllocations%s\n", c(o, C_BOLD), c(o, C_RESET));
     if (r->allocations->len == 0) {
@@ -171,7 +160,7 @@ ledger(const Out *o, const SumResult *r)
         for (guint k = 0; k < a->conflicting_ports->len; k++)
             g_string_append_printf(cp, "%s%u", k ? "," : "",
                                    g_array_index(a->conflicting_ports, guint16, k));
-        gchar *fr = frames_text(a->frames, 6);
+        gchar *fr = sum_frame_list(rep->capture, a->frames, 6, ",");
         gboolean notable = a->cause != SUM_CAUSE_DEFAULT && a->cause != SUM_CAUSE_IPC_RESERVED;
         gchar *t0 = fmt_clock(a->t_first), *t1 = fmt_clock(a->t_last);
         fprintf(o->out, "    %-9s %5u %5u %3u  %s%-12s%s %-14s %-9s %-6s %5u  %-15s  %-15s  %s\n",
@@ -199,7 +188,7 @@ findings(const Out *o, const SumReport *rep)
     }
     for (guint i = 0; i < r->findings->len; i++) {
         const SumFinding *f = g_ptr_array_index(r->findings, i);
-        gchar *fr = frames_text(f->frames, 8);
+        gchar *fr = sum_frame_list(rep->capture, f->frames, 8, ",");
         gchar *t = fmt_time(f->t_first);
         fprintf(o->out, "  %s%-7s%s %s%s%s\n", sev_color(o, f->severity),
                 sum_plan_severity_name(f->severity), c(o, C_RESET), c(o, C_BOLD),
@@ -230,8 +219,20 @@ counters(const Out *o, const SumCaptureSummary *s)
 {
     gchar *t0 = fmt_time(s->t_first), *t1 = fmt_time(s->t_last);
     fprintf(o->out, "\n%sCapture%s\n", c(o, C_BOLD), c(o, C_RESET));
-    for (guint i = 0; i < s->files->len; i++)
-        fprintf(o->out, "  file: %s\n", (const char *)g_ptr_array_index(s->files, i));
+    for (guint i = 0; i < s->files->len; i++) {
+        const char *name = g_ptr_array_index(s->files, i);
+        if (!sum_frame_several_files(s)) {
+            fprintf(o->out, "  file: %s\n", name);
+            continue;
+        }
+        /* Several files: frames are written FILE#FRAME, FILE as numbered here. */
+        const SumFileFrames *ff = &g_array_index(s->file_frames, SumFileFrames, i);
+        fprintf(o->out, "  file %u: %s (frames %u#1 to %u#%" G_GUINT64_FORMAT ")\n", i + 1,
+                name, i + 1, i + 1, ff->count);
+    }
+    if (sum_frame_several_files(s))
+        fprintf(o->out, "  frames are written FILE#FRAME: the file as numbered here, the "
+                        "frame as Wireshark numbers it in that file\n");
     fprintf(o->out, "  %" G_GUINT64_FORMAT " packets, %" G_GUINT64_FORMAT " bytes", s->packets,
             s->bytes);
     if (s->packets > 0)
@@ -261,7 +262,7 @@ sum_report_text(const SumReport *report, FILE *out, GError **error)
     Out o = {out, report->color};
     summary(&o, report);
     if (!report->quiet)
-        ledger(&o, report->result);
+        ledger(&o, report);
     findings(&o, report);
     if (!report->quiet)
         counters(&o, report->capture);

@@ -12,9 +12,16 @@
 
 G_BEGIN_DECLS
 
+/* Where one file's frames lie in the run-wide numbering of core (SumFrame). */
+typedef struct {
+    guint64 first;               /* the run-wide number of its first frame */
+    guint64 count;               /* frames read from it */
+} SumFileFrames;
+
 /* What was read: the `capture` object of the JSON output. */
 typedef struct {
     GPtrArray *files;            /* gchar*: paths as given ("-" for stdin) */
+    GArray *file_frames;         /* SumFileFrames, one per file of FILES (NULL: one file) */
     guint64 packets;             /* frames read */
     guint64 bytes;               /* captured bytes */
     gint64 t_first;              /* µs since the epoch, 0 if no packet */
@@ -44,6 +51,24 @@ typedef struct {
     gchar *firewalld;            /* firewall-cmd ... */
     gchar *nft;                  /* nft add rule ... */
 } SumRemedy;
+
+/* Frame numbers as Wireshark shows them. Core numbers frames 1-based across
+ * all files of a run; a person opens one file at a time (report-frame.c). */
+/* The file (index into FILES) and the number within it of run-wide FRAME;
+ * FALSE for frame 0 (none) or past the last file. */
+gboolean sum_frame_locate(const SumCaptureSummary *capture, SumFrame frame, guint *file,
+                          guint64 *local);
+/* Several files in the run (frames then need their file). */
+gboolean sum_frame_several_files(const SumCaptureSummary *capture);
+/* "FRAME" with one file, "FILE#FRAME" with several (FILE: 1-based position in
+ * FILES, as the reports list them), "-" for frame 0. Into BUF. */
+#define SUM_FRAME_STRLEN 48
+const char *sum_frame_text(const SumCaptureSummary *capture, SumFrame frame, char *buf,
+                           gsize size);
+/* The first MAX of FRAMES (SumFrame) in that form, joined by SEP, with
+ * SEP "..." after them when there are more. */
+gchar *sum_frame_list(const SumCaptureSummary *capture, const GArray *frames, guint max,
+                      const char *sep);
 
 /* Remediation steps for a result (SumRemedy*, owned by the array). */
 GPtrArray *sum_remedy_build(const SumResult *result);

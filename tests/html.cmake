@@ -10,7 +10,8 @@
 find_program(CHROMIUM NAMES chromium chromium-browser)
 find_program(XMLLINT xmllint)
 
-add_executable(html_stress html/html_stress.c ${PROJECT_SOURCE_DIR}/analyzer/report-html.c)
+add_executable(html_stress html/html_stress.c ${PROJECT_SOURCE_DIR}/analyzer/report-html.c
+               ${PROJECT_SOURCE_DIR}/analyzer/report-frame.c)
 target_include_directories(html_stress PRIVATE ${PROJECT_SOURCE_DIR}/analyzer)
 target_link_libraries(html_stress PRIVATE sumcore PkgConfig::GLIB m sumscope_warnings)
 

@@ -2,3 +2,4 @@
 sumscope_cmocka_test(test_plan SOURCES test_plan.c LIBS sumcore)
 sumscope_cmocka_test(test_recon SOURCES test_recon.c LIBS sumcore)
 sumscope_cmocka_test(test_conn SOURCES test_conn.c LIBS sumcore)
+sumscope_cmocka_test(test_status SOURCES test_status.c LIBS sumcore)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <glib.h>
@@ -157,6 +158,21 @@ print_version(void)
     printf("json-glib %s\n", JSON_VERSION_S);
 }
 
+/* Columns the text report may use: COLUMNS, else the terminal's width, else
+ * 80 (a pipe or a file: what a pager or an e-mail shows). */
+static guint
+text_width(void)
+{
+    const char *env = g_getenv("COLUMNS");
+    guint64 n = 0;
+    if (env != NULL && g_ascii_string_to_unsigned(env, 10, 20, 10000, &n, NULL))
+        return (guint)n;
+    struct winsize ws;
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+        return ws.ws_col;
+    return 80;
+}
+
 static gboolean
 use_color(void)
 {
@@ -222,6 +238,7 @@ analyse(gchar **files, const SumProfile *profile, const GArray *hints)
     rep.remedies = sum_remedy_build(res);
     rep.color = use_color();
     rep.quiet = opt.quiet;
+    rep.width = text_width();
     rep.program_version = SUMSCOPE_VERSION;
     GError *error = NULL;
     if (!write_reports(&rep, &error)) {

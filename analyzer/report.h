@@ -79,6 +79,7 @@ typedef struct {
     GPtrArray *remedies;         /* SumRemedy* */
     gboolean color;              /* text: ANSI colour */
     gboolean quiet;              /* text: summary and findings only */
+    guint width;                 /* text: columns a line may take, 0 = no limit */
     const char *program_version;
 } SumReport;
 

@@ -30,3 +30,10 @@ if(EXISTS ${SUMSCOPE_CORPUS_DIR})
 else()
   message(STATUS "tcpdump corpus not found at ${SUMSCOPE_CORPUS_DIR}: analyzer_corpus skipped")
 endif()
+# A deployment to a hundred targets (analyzer/bench/make_deployment.py): what
+# failed first, a status line per target, no line wider than the terminal.
+add_test(NAME analyzer_width
+         COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_width.py
+                 $<TARGET_FILE:sumscope> ${PROJECT_SOURCE_DIR}/analyzer/bench/make_deployment.py
+                 ${CMAKE_CURRENT_BINARY_DIR}/analyzer-width)
+set_tests_properties(analyzer_width PROPERTIES LABELS analyzer TIMEOUT 300)

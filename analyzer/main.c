@@ -29,6 +29,8 @@
 typedef struct {
     gchar *json;          /* --json[=FILE]: "-" is stdout */
     gchar *html;
+    gchar *csv;           /* --csv DIR */
+    gchar *tsv;           /* --tsv DIR */
     gchar *filter;
     gchar **sum_hosts;
     gchar **ranges;
@@ -80,6 +82,8 @@ out_open(OutFile *o, const char *path, GError **error)
         o->fp = stdout;
         return TRUE;
     }
+    if (!sum_report_output_allowed(path, error))
+        return FALSE;
     o->path = g_strdup(path);
     o->tmp = g_strdup_printf("%s.XXXXXX", path);
     int fd = g_mkstemp(o->tmp);
@@ -200,6 +204,10 @@ write_reports(const SumReport *rep, GError **error)
         if (!out_close(&o, ok, error))
             return FALSE;
     }
+    if (opt.csv != NULL && !sum_report_csv(rep, opt.csv, FALSE, error))
+        return FALSE;
+    if (opt.tsv != NULL && !sum_report_csv(rep, opt.tsv, TRUE, error))
+        return FALSE;
     if (!json_to_stdout)
         return sum_report_text(rep, stdout, error);
     return TRUE;
@@ -262,6 +270,11 @@ main(int argc, char **argv)
          "Write the JSON report to FILE (standard output without FILE or with -)", "FILE"},
         {"html", 0, 0, G_OPTION_ARG_FILENAME, &opt.html,
          "Write a self-contained HTML timeline to FILE", "FILE"},
+        {"csv", 0, 0, G_OPTION_ARG_FILENAME, &opt.csv,
+         "Write the tables (allocations, findings, channels, targets) as CSV files into DIR",
+         "DIR"},
+        {"tsv", 0, 0, G_OPTION_ARG_FILENAME, &opt.tsv,
+         "The same tables as tab-separated files into DIR", "DIR"},
         {"filter", 'f', 0, G_OPTION_ARG_STRING, &opt.filter,
          "Only frames matching this libpcap filter", "BPF"},
         {"sum-host", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt.sum_hosts,
@@ -336,9 +349,10 @@ main(int argc, char **argv)
         }
         g_array_append_val(hints, a);
     }
-    if (opt.each && (opt.json != NULL || opt.html != NULL) && g_strv_length(opt.files) > 1) {
-        fail("--each writes one report per file: use it without --json/--html, or run once "
-             "per file");
+    if (opt.each && (opt.json != NULL || opt.html != NULL || opt.csv != NULL || opt.tsv != NULL) &&
+        g_strv_length(opt.files) > 1) {
+        fail("--each writes one report per file: use it without --json/--html/--csv/--tsv, or "
+             "run once per file");
         goto out;
     }
     if (opt.each) {
@@ -365,6 +379,8 @@ out:
     g_option_context_free(ctx);
     g_free(opt.json);
     g_free(opt.html);
+    g_free(opt.csv);
+    g_free(opt.tsv);
     g_free(opt.filter);
     g_free(opt.profile);
     g_free(opt.color);

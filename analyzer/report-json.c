@@ -4,6 +4,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "sum-status.h"
+
 #define SUM_JSON_SCHEMA_VERSION 2 /* 2: evidence.conflict became evidence.kind */
 
 static void
@@ -292,6 +294,49 @@ build_findings(JsonBuilder *b, const SumResult *r, const SumCaptureSummary *c)
     json_builder_end_array(b);
 }
 
+/* Each target's status (core/sum-status.c) and its issues, worst first. */
+static void
+build_targets(JsonBuilder *b, const SumResult *r, const SumCaptureSummary *c)
+{
+    GPtrArray *st = sum_status_targets(r);
+    json_builder_set_member_name(b, "targets");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < st->len; i++) {
+        const SumTargetStatus *t = g_ptr_array_index(st, i);
+        json_builder_begin_object(b);
+        add_addr(b, "address", &t->target);
+        add_str(b, "status", sum_status_name(t->status));
+        add_addr(b, "sum_host", &t->sum_host);
+        add_int(b, "connections", t->n_channels);
+        add_int(b, "first_frame", (gint64)t->first_frame);
+        add_frame_at(b, "first_frame_at", c, t->first_frame);
+        json_builder_set_member_name(b, "issues");
+        json_builder_begin_array(b);
+        for (guint k = 0; k < t->issues->len; k++) {
+            const SumStatusIssue *is = &g_array_index(t->issues, SumStatusIssue, k);
+            json_builder_begin_object(b);
+            add_str(b, "status", sum_status_name(is->status));
+            add_str(b, "family", sum_plan_family_name(is->family));
+            add_addr(b, "host", &is->holder);
+            add_int(b, "port", is->port);
+            json_builder_set_member_name(b, "used");
+            if (is->used != 0)
+                json_builder_add_int_value(b, is->used);
+            else
+                json_builder_add_null_value(b);
+            add_str(b, "cause", is->status == SUM_STATUS_FELL_BACK
+                                    ? sum_plan_cause_name(is->cause) : NULL);
+            add_int(b, "attempts", is->attempts);
+            add_int(b, "first_frame", (gint64)is->first_frame);
+            json_builder_end_object(b);
+        }
+        json_builder_end_array(b);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    g_ptr_array_unref(st);
+}
+
 static void
 build_remediation(JsonBuilder *b, const GPtrArray *remedies)
 {
@@ -335,6 +380,7 @@ sum_report_json(const SumReport *report, FILE *out, GError **error)
     build_channels(b, r, report->capture);
     build_allocations(b, r, report->capture);
     build_findings(b, r, report->capture);
+    build_targets(b, r, report->capture);
     build_remediation(b, report->remedies);
     json_builder_end_object(b);
 

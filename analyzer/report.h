@@ -86,6 +86,13 @@ typedef struct {
 gboolean sum_report_text(const SumReport *report, FILE *out, GError **error);
 gboolean sum_report_json(const SumReport *report, FILE *out, GError **error);
 gboolean sum_report_html(const SumReport *report, FILE *out, GError **error);
+/* The tables (allocations, findings, channels, targets) as DIR/NAME.csv, or
+ * .tsv with TSV; DIR is made when missing (report-csv.c). */
+gboolean sum_report_csv(const SumReport *report, const char *dir, gboolean tsv,
+                        GError **error);
+/* FALSE with ERROR when PATH must not be written: a folder, or an existing
+ * capture file (pcap or pcapng), which no report overwrites. */
+gboolean sum_report_output_allowed(const char *path, GError **error);
 
 G_END_DECLS
 

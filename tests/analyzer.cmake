@@ -37,3 +37,9 @@ add_test(NAME analyzer_width
                  $<TARGET_FILE:sumscope> ${PROJECT_SOURCE_DIR}/analyzer/bench/make_deployment.py
                  ${CMAKE_CURRENT_BINARY_DIR}/analyzer-width)
 set_tests_properties(analyzer_width PROPERTIES LABELS analyzer TIMEOUT 300)
+# --csv/--tsv: the tables read back with Python's csv module against the JSON.
+add_test(NAME analyzer_csv
+         COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_csv.py
+                 $<TARGET_FILE:sumscope> ${SUMSCOPE_SAMPLES_DIR}
+                 ${CMAKE_CURRENT_BINARY_DIR}/analyzer-csv)
+set_tests_properties(analyzer_csv PROPERTIES LABELS analyzer TIMEOUT 300)

@@ -24,12 +24,6 @@ status_color(const SumTextOut *o, SumStatus s)
                                                                                     : "");
 }
 
-static const char *
-status_word(SumStatus s)
-{
-    return s == SUM_STATUS_FELL_BACK ? "fell back" : sum_status_name(s);
-}
-
 /* "10.0.0.11, 10.0.0.14, ... (+18 more)" */
 static gchar *
 target_list(const GArray *targets)
@@ -42,33 +36,6 @@ target_list(const GArray *targets)
     if (targets->len > LIST_TARGETS)
         g_string_append_printf(s, " (+%u more)", targets->len - LIST_TARGETS);
     return g_string_free(s, FALSE);
-}
-
-/* What happened at the group's port, in one clause. */
-static gchar *
-group_clause(const SumStatusGroup *g)
-{
-    char b[SUM_ADDR_STRLEN];
-    const char *fam = sum_plan_family_name(g->family);
-    guint n = g->targets->len;
-    const char *ts = n == 1 ? "target" : "targets";
-    if (g->status == SUM_STATUS_FELL_BACK && g->cause == SUM_CAUSE_OVERFLOW)
-        return g_strdup_printf("%s ports on %s ran past %u, the documented end (up to %u) for "
-                               "%u %s", fam, a2s(&g->holder, b), g->port, g->used, n, ts);
-    if (g->status == SUM_STATUS_FELL_BACK && g->on_targets)
-        return g_strdup_printf("%s port %u taken on %u %s: SUM used %u there", fam, g->port, n,
-                               ts, g->used);
-    if (g->status == SUM_STATUS_FELL_BACK)
-        return g_strdup_printf("%s port %u on %s taken: SUM used %u for %u %s", fam, g->port,
-                               a2s(&g->holder, b), g->used, n, ts);
-    const char *what = g->status == SUM_STATUS_BLOCKED ? "never answered" : "refused";
-    if (g->on_targets)
-        return g_strdup_printf("%s port %u %s on %u %s", fam, g->port, what, n, ts);
-    if (g->status == SUM_STATUS_BLOCKED)
-        return g_strdup_printf("%ss to %u on %s dropped from %u %s", fam, g->port,
-                               a2s(&g->holder, b), n, ts);
-    return g_strdup_printf("%ss to %u on %s refused from %u %s", fam, g->port,
-                           a2s(&g->holder, b), n, ts);
 }
 
 static gboolean
@@ -154,10 +121,10 @@ sum_text_failed(const SumTextOut *o, const SumReport *rep, const GPtrArray *targ
         sum_text_put(o, 2, "  nothing: every target got through on the plan's first ports");
     for (guint i = 0; i < groups->len; i++) {
         const SumStatusGroup *g = g_ptr_array_index(groups, i);
-        gchar *clause = group_clause(g), *list = target_list(g->targets);
+        gchar *clause = sum_report_group_clause(g), *list = target_list(g->targets);
         char fb[SUM_FRAME_STRLEN];
         sum_text_put(o, GROUP_INDENT, "  %s%-9s%s %s: %s; first frame %s",
-                     status_color(o, g->status), status_word(g->status),
+                     status_color(o, g->status), sum_report_status_word(g->status),
                      sum_text_c(o, C_RESET), clause, list,
                      sum_frame_text(rep->capture, g->first_frame, fb, sizeof fb));
         group_open(o, rep, g);
@@ -166,35 +133,6 @@ sum_text_failed(const SumTextOut *o, const SumReport *rep, const GPtrArray *targ
     }
     other_failures(o, rep->result, groups);
     g_ptr_array_unref(groups);
-}
-
-/* A target's worst issue in a few words. */
-static gchar *
-issue_text(const SumTargetStatus *st)
-{
-    if (st->issues->len == 0)
-        return g_strdup("-");
-    const SumStatusIssue *is = &g_array_index(st->issues, SumStatusIssue, 0);
-    char b[SUM_ADDR_STRLEN];
-    const char *fam = sum_plan_family_name(is->family);
-    gchar *where = sum_addr_equal(&is->holder, &st->target)
-                       ? g_strdup("")
-                       : g_strdup_printf(" on %s", a2s(&is->holder, b));
-    gchar *text;
-    if (is->status == SUM_STATUS_FELL_BACK && is->cause == SUM_CAUSE_OVERFLOW)
-        text = g_strdup_printf("%s %u%s past %u", fam, is->used, where, is->port);
-    else if (is->status == SUM_STATUS_FELL_BACK)
-        text = g_strdup_printf("%s %u%s taken: %u", fam, is->port, where, is->used);
-    else
-        text = g_strdup_printf("%s %u%s %s", fam, is->port, where,
-                               is->status == SUM_STATUS_BLOCKED ? "dropped" : "refused");
-    if (st->issues->len > 1) {
-        gchar *more = g_strdup_printf("%s (+%u more)", text, st->issues->len - 1);
-        g_free(text);
-        text = more;
-    }
-    g_free(where);
-    return text;
 }
 
 void
@@ -206,7 +144,7 @@ sum_text_targets(const SumTextOut *o, const SumReport *rep, const GPtrArray *tar
         guint n = sum_status_count(targets, s);
         if (n > 0)
             g_string_append_printf(counts, "%s%u %s", counts->len ? ", " : ": ", n,
-                                   status_word(s));
+                                   sum_report_status_word(s));
     }
     sum_text_put(o, 2, "\n%sTargets%s (%u%s)", sum_text_c(o, C_BOLD), sum_text_c(o, C_RESET),
                  targets->len, counts->str);
@@ -224,9 +162,9 @@ sum_text_targets(const SumTextOut *o, const SumReport *rep, const GPtrArray *tar
                  "issue");
     for (guint i = 0; i < targets->len; i++) {
         const SumTargetStatus *st = g_ptr_array_index(targets, i);
-        gchar *issue = issue_text(st);
+        gchar *issue = sum_report_issue_text(st);
         sum_text_row(o, "  %-*s  %s%-9s%s %5u  %-11s %s", aw, a2s(&st->target, b),
-                     status_color(o, st->status), status_word(st->status),
+                     status_color(o, st->status), sum_report_status_word(st->status),
                      sum_text_c(o, C_RESET), st->n_channels,
                      sum_frame_text(rep->capture, st->first_frame, fb, sizeof fb), issue);
         g_free(issue);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <glib.h>
 #include "sum-recon.h"
+#include "sum-status.h"
 
 G_BEGIN_DECLS
 
@@ -69,6 +70,14 @@ const char *sum_frame_text(const SumCaptureSummary *capture, SumFrame frame, cha
  * SEP "..." after them when there are more. */
 gchar *sum_frame_list(const SumCaptureSummary *capture, const GArray *frames, guint max,
                       const char *sep);
+
+/* Words for core's per-target status (report-status.c). */
+/* "fell back", "blocked" ... */
+const char *sum_report_status_word(SumStatus status);
+/* "callbacks to 61001 on 10.0.0.1 dropped from 23 targets" */
+gchar *sum_report_group_clause(const SumStatusGroup *group);
+/* "callback 61001 on 10.0.0.1 dropped (+1 more)", "-" without issue */
+gchar *sum_report_issue_text(const SumTargetStatus *status);
 
 /* Remediation steps for a result (SumRemedy*, owned by the array). */
 GPtrArray *sum_remedy_build(const SumResult *result);

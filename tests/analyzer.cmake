@@ -43,3 +43,9 @@ add_test(NAME analyzer_csv
                  $<TARGET_FILE:sumscope> ${SUMSCOPE_SAMPLES_DIR}
                  ${CMAKE_CURRENT_BINARY_DIR}/analyzer-csv)
 set_tests_properties(analyzer_csv PROPERTIES LABELS analyzer TIMEOUT 300)
+# docs/capturing.md's capture filter keeps every SUM port (libpcap compiles it).
+add_test(NAME analyzer_filter
+         COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_filter.py
+                 $<TARGET_FILE:sumscope> ${SUMSCOPE_SAMPLES_DIR}
+                 ${PROJECT_SOURCE_DIR}/docs/capturing.md)
+set_tests_properties(analyzer_filter PROPERTIES LABELS analyzer TIMEOUT 300)

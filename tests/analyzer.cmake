@@ -19,6 +19,7 @@ add_test(NAME analyzer_version
          COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_version.py
                  $<TARGET_FILE:sumscope> ${PROJECT_VERSION} ${PROJECT_SOURCE_DIR}
                  ${PROJECT_SOURCE_DIR}/cmake/SumscopeRevision.cmake
+                 ${PROJECT_BINARY_DIR}/analyzer/sum-revision.h
                  ${CMAKE_CURRENT_BINARY_DIR}/analyzer-version)
 set_tests_properties(analyzer_samples analyzer_cli analyzer_version PROPERTIES
                      LABELS analyzer TIMEOUT 300)

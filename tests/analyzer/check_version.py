@@ -3,7 +3,7 @@
 revision (git describe at build time, "unknown" outside git), and the
 libpcap, GLib and json-glib versions it runs or was built with.
 
-usage: check_version.py SUMSCOPE PROJECT_VERSION SOURCE_DIR REVISION_SCRIPT WORK_DIR
+usage: check_version.py SUMSCOPE PROJECT_VERSION SOURCE_DIR REVISION_SCRIPT REVISION_H WORK_DIR
 """
 import os
 import re
@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import sys
 
-exe, version, src, script, work = sys.argv[1:6]
+exe, version, src, script, header, work = sys.argv[1:7]
 os.makedirs(work, exist_ok=True)
 results = []
 
@@ -51,12 +51,19 @@ if git:
     r = subprocess.run([git, "-C", src, "describe", "--always", "--tags"],
                        capture_output=True, text=True)
     described = r.stdout.strip() if r.returncode == 0 else None
+# The binary says the revision its build wrote (the header beside it, made
+# by the revision script at build time); the script says git describe of the
+# tree now. A build older than the last commit is stale, not wrong.
+m2 = re.search(r'#define SUMSCOPE_REVISION "([^"]*)"', open(header).read())
+check("the revision is the one the build wrote", m and m2 and m.group(2) == m2.group(1),
+      "%s vs %s" % (m and m.group(2), m2 and m2.group(1)))
+now = revision_of(src)
 if described:
-    check("the revision is git describe of the source tree",
-          m and re.fullmatch(re.escape(described) + r"(-dirty)?", m.group(2)),
-          "%s vs %s" % (m and m.group(2), described))
+    check("the revision script gives git describe of the source tree",
+          re.fullmatch(re.escape(described) + r"(-dirty)?", now or ""),
+          "%s vs %s" % (now, described))
 else:
-    check("outside git the revision is unknown", m and m.group(2) == "unknown", lines[0])
+    check("outside git the revision is unknown", now == "unknown", now)
 check("libpcap's version line (pcap_lib_version)",
       lines[1].startswith("libpcap version " + modversion("libpcap")), lines[1])
 check("GLib's version", lines[2] == "GLib " + modversion("glib-2.0"), lines[2])

@@ -62,6 +62,8 @@ gint64 sum_capture_stop_offset(const SumCapture *cap);
  * when unknown: a pipe or standard input). */
 void sum_capture_progress(const SumCapture *cap, guint64 *done, guint64 *total);
 void sum_capture_close(SumCapture *cap);
+/* libpcap's own words for its version (pcap_lib_version), for --version. */
+const char *sum_capture_lib_version(void);
 
 G_END_DECLS
 

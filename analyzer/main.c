@@ -4,14 +4,19 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 
 #include "output.h"
+#include <json-glib/json-glib.h>
+
+#include "capture.h"
 #include "pipeline.h"
 #include "report.h"
+#include "sum-revision.h"
 
 #ifndef SUMSCOPE_VERSION
 #define SUMSCOPE_VERSION "0.0.0"
@@ -25,6 +30,8 @@
 typedef struct {
     gchar *json;          /* --json FILE: "-" is stdout */
     gchar *html;
+    gchar *csv;           /* --csv DIR */
+    gchar *tsv;           /* --tsv DIR */
     gchar *filter;
     gchar **sum_hosts;
     gchar **ranges;
@@ -74,6 +81,32 @@ want_progress(const char *path)
     GStatBuf st;
     return isatty(STDERR_FILENO) && strcmp(path, "-") != 0 && g_stat(path, &st) == 0 &&
            (guint64)st.st_size >= PROGRESS_MIN_BYTES;
+}
+
+/* --version: ours and what we run with. GLib's is the library loaded at run
+ * time; json-glib has no run-time version call, so its is the one built with. */
+static void
+print_version(void)
+{
+    printf("sumscope %s (revision %s)\n", SUMSCOPE_VERSION, SUMSCOPE_REVISION);
+    printf("%s\n", sum_capture_lib_version());
+    printf("GLib %u.%u.%u\n", glib_major_version, glib_minor_version, glib_micro_version);
+    printf("json-glib %s\n", JSON_VERSION_S);
+}
+
+/* Columns the text report may use: COLUMNS, else the terminal's width, else
+ * 80 (a pipe or a file: what a pager or an e-mail shows). */
+static guint
+text_width(void)
+{
+    const char *env = g_getenv("COLUMNS");
+    guint64 n = 0;
+    if (env != NULL && g_ascii_string_to_unsigned(env, 10, 20, 10000, &n, NULL))
+        return (guint)n;
+    struct winsize ws;
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+        return ws.ws_col;
+    return 80;
 }
 
 static gboolean
@@ -153,6 +186,10 @@ write_reports(const SumReport *rep, GError **error)
                                                                   : opt.html);
         ok = FALSE;
     }
+    if (ok && opt.csv != NULL)
+        ok = sum_report_csv(rep, opt.csv, FALSE, error);
+    if (ok && opt.tsv != NULL)
+        ok = sum_report_csv(rep, opt.tsv, TRUE, error);
     if (ok && !json_to_stdout)
         ok = sum_report_text(rep, stdout, error);
     if (ok && json != NULL) {
@@ -205,6 +242,7 @@ report(SumPipeline *pipe)
     rep.remedies = sum_remedy_build(res);
     rep.color = use_color();
     rep.quiet = opt.quiet;
+    rep.width = text_width();
     rep.program_version = SUMSCOPE_VERSION;
     GError *error = NULL;
     if (!write_reports(&rep, &error)) {
@@ -326,6 +364,11 @@ main(int argc, char **argv)
          "Write the JSON report to FILE (- for standard output)", "FILE"},
         {"html", 0, 0, G_OPTION_ARG_FILENAME, &opt.html,
          "Write a self-contained HTML timeline to FILE", "FILE"},
+        {"csv", 0, 0, G_OPTION_ARG_FILENAME, &opt.csv,
+         "Write the tables (allocations, findings, channels, targets) as CSV files into DIR",
+         "DIR"},
+        {"tsv", 0, 0, G_OPTION_ARG_FILENAME, &opt.tsv,
+         "The same tables as tab-separated files into DIR", "DIR"},
         {"filter", 'f', 0, G_OPTION_ARG_STRING, &opt.filter,
          "Only frames matching this libpcap filter", "BPF"},
         {"sum-host", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt.sum_hosts,
@@ -371,7 +414,7 @@ main(int argc, char **argv)
         goto out;
     }
     if (opt.version) {
-        printf("sumscope %s\n", SUMSCOPE_VERSION);
+        print_version();
         status = EXIT_CLEAN;
         goto out;
     }
@@ -419,9 +462,10 @@ main(int argc, char **argv)
         }
         g_array_append_val(hints, a);
     }
-    if (opt.each && (opt.json != NULL || opt.html != NULL) && g_strv_length(opt.files) > 1) {
-        fail("--each writes one report per file: use it without --json/--html, or run once "
-             "per file");
+    if (opt.each && (opt.json != NULL || opt.html != NULL || opt.csv != NULL || opt.tsv != NULL) &&
+        g_strv_length(opt.files) > 1) {
+        fail("--each writes one report per file: use it without --json/--html/--csv/--tsv, or "
+             "run once per file");
         goto out;
     }
     if (opt.iface != NULL) {
@@ -450,6 +494,8 @@ out:
     g_option_context_free(ctx);
     g_free(opt.json);
     g_free(opt.html);
+    g_free(opt.csv);
+    g_free(opt.tsv);
     g_free(opt.filter);
     g_free(opt.profile);
     g_free(opt.color);

@@ -208,6 +208,7 @@ sum_pipeline_new(const SumProfile *profile, const GArray *hints)
     for (guint i = 0; hints != NULL && i < hints->len; i++)
         sum_recon_hint_sum_host(p->recon, &g_array_index(hints, SumAddr, i));
     p->summary.files = g_ptr_array_new_with_free_func(g_free);
+    p->summary.file_frames = g_array_new(FALSE, TRUE, sizeof(SumFileFrames));
     p->summary.link_types = g_ptr_array_new_with_free_func(g_free);
     p->summary.stops = g_ptr_array_new_with_free_func(stop_free);
     p->summary.unsupported_links = g_ptr_array_new_with_free_func(link_count_free);
@@ -280,6 +281,7 @@ sum_pipeline_free(SumPipeline *p)
         sum_mem_block_free(p->batches, sizeof(Batch) * PIPELINE_BATCHES);
     }
     g_ptr_array_unref(p->summary.files);
+    g_array_unref(p->summary.file_frames);
     g_ptr_array_unref(p->summary.link_types);
     g_ptr_array_unref(p->summary.stops);
     g_ptr_array_unref(p->summary.unsupported_links);
@@ -425,6 +427,10 @@ sum_pipeline_read(SumPipeline *p, const char *path, const char *filter, gchar **
     if (c == NULL)
         return FALSE;
     g_ptr_array_add(p->summary.files, g_strdup(path));
+    /* Each file's place in the run-wide numbering, for frames as Wireshark
+     * shows them (report-frame.c). */
+    SumFileFrames ff = {p->next_frame, 0};
+    g_array_append_val(p->summary.file_frames, ff);
     note_linktype(p, sum_capture_linktype(c));
     p->last_linktype = sum_capture_linktype(c) + 1;
     p->capture = c;
@@ -432,6 +438,8 @@ sum_pipeline_read(SumPipeline *p, const char *path, const char *filter, gchar **
     gboolean ok = sum_capture_run(c, p->next_frame, on_frame, p, &err);
     guint64 frames = sum_capture_frames(c);
     p->next_frame += frames;
+    g_array_index(p->summary.file_frames, SumFileFrames, p->summary.file_frames->len - 1).count =
+        frames;
     p->capture = NULL;
     /* Stopped after records were read: they count, and the report says
      * where and why, as tshark does. Nothing read at all is an error. */

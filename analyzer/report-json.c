@@ -4,6 +4,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "sum-status.h"
+
 #define SUM_JSON_SCHEMA_VERSION 2 /* 2: evidence.conflict became evidence.kind */
 
 static void
@@ -100,6 +102,41 @@ build_stops(JsonBuilder *b, const GPtrArray *stops)
     json_builder_end_array(b);
 }
 
+/* A frame as Wireshark shows it: {"file": index into capture.files, "frame":
+ * its number in that file}, null for none. Beside every run-wide number. */
+static void
+add_frame_at_value(JsonBuilder *b, const SumCaptureSummary *c, SumFrame frame)
+{
+    guint file;
+    guint64 local;
+    if (!sum_frame_locate(c, frame, &file, &local)) {
+        json_builder_add_null_value(b);
+        return;
+    }
+    json_builder_begin_object(b);
+    add_int(b, "file", file);
+    add_int(b, "frame", (gint64)local);
+    json_builder_end_object(b);
+}
+
+static void
+add_frame_at(JsonBuilder *b, const char *name, const SumCaptureSummary *c, SumFrame frame)
+{
+    json_builder_set_member_name(b, name);
+    add_frame_at_value(b, c, frame);
+}
+
+static void
+add_frames_at(JsonBuilder *b, const char *name, const SumCaptureSummary *c,
+              const GArray *frames)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_begin_array(b);
+    for (guint i = 0; frames != NULL && i < frames->len; i++)
+        add_frame_at_value(b, c, g_array_index(frames, SumFrame, i));
+    json_builder_end_array(b);
+}
+
 static void
 build_capture(JsonBuilder *b, const SumCaptureSummary *c)
 {
@@ -109,6 +146,16 @@ build_capture(JsonBuilder *b, const SumCaptureSummary *c)
     json_builder_begin_array(b);
     for (guint i = 0; i < c->files->len; i++)
         json_builder_add_string_value(b, g_ptr_array_index(c->files, i));
+    json_builder_end_array(b);
+    json_builder_set_member_name(b, "file_frames");
+    json_builder_begin_array(b);
+    for (guint i = 0; c->file_frames != NULL && i < c->file_frames->len; i++) {
+        const SumFileFrames *ff = &g_array_index(c->file_frames, SumFileFrames, i);
+        json_builder_begin_object(b);
+        add_int(b, "first_frame", (gint64)ff->first);
+        add_int(b, "frames", (gint64)ff->count);
+        json_builder_end_object(b);
+    }
     json_builder_end_array(b);
     add_int(b, "packets", (gint64)c->packets);
     add_int(b, "bytes", (gint64)c->bytes);
@@ -149,7 +196,7 @@ build_capture(JsonBuilder *b, const SumCaptureSummary *c)
 }
 
 static void
-build_hosts(JsonBuilder *b, const SumResult *r)
+build_hosts(JsonBuilder *b, const SumResult *r, const SumCaptureSummary *c)
 {
     json_builder_set_member_name(b, "hosts");
     json_builder_begin_array(b);
@@ -162,13 +209,14 @@ build_hosts(JsonBuilder *b, const SumResult *r)
         add_int(b, "peers", h->n_peers);
         add_str(b, "why", h->why);
         add_int(b, "first_frame", (gint64)h->first_frame);
+        add_frame_at(b, "first_frame_at", c, h->first_frame);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
 }
 
 static void
-build_channels(JsonBuilder *b, const SumResult *r)
+build_channels(JsonBuilder *b, const SumResult *r, const SumCaptureSummary *cap)
 {
     json_builder_set_member_name(b, "channels");
     json_builder_begin_array(b);
@@ -193,6 +241,8 @@ build_channels(JsonBuilder *b, const SumResult *r)
         add_str(b, "confidence", sum_plan_confidence_name(ch->confidence));
         add_int(b, "first_frame", (gint64)c->first_frame);
         add_int(b, "last_frame", (gint64)c->last_frame);
+        add_frame_at(b, "first_frame_at", cap, c->first_frame);
+        add_frame_at(b, "last_frame_at", cap, c->last_frame);
         add_time(b, "first", c->t_first);
         add_time(b, "last", c->t_last);
         add_int(b, "packets", (gint64)c->packets);
@@ -215,7 +265,7 @@ build_channels(JsonBuilder *b, const SumResult *r)
 }
 
 static void
-build_allocations(JsonBuilder *b, const SumResult *r)
+build_allocations(JsonBuilder *b, const SumResult *r, const SumCaptureSummary *c)
 {
     json_builder_set_member_name(b, "allocations");
     json_builder_begin_array(b);
@@ -242,6 +292,8 @@ build_allocations(JsonBuilder *b, const SumResult *r)
         add_str(b, "kind", sum_evidence_name(a->conflict_evidence));
         add_int(b, "first_frame", (gint64)a->first_frame);
         add_frames(b, "frames", a->frames);
+        add_frame_at(b, "first_frame_at", c, a->first_frame);
+        add_frames_at(b, "frames_at", c, a->frames);
         add_time(b, "first", a->t_first);
         add_time(b, "last", a->t_last);
         add_int(b, "connections", a->n_connections);
@@ -252,7 +304,7 @@ build_allocations(JsonBuilder *b, const SumResult *r)
 }
 
 static void
-build_findings(JsonBuilder *b, const SumResult *r)
+build_findings(JsonBuilder *b, const SumResult *r, const SumCaptureSummary *c)
 {
     json_builder_set_member_name(b, "findings");
     json_builder_begin_array(b);
@@ -269,11 +321,55 @@ build_findings(JsonBuilder *b, const SumResult *r)
         add_str(b, "advice", f->advice);
         add_str(b, "evidence", sum_evidence_name(f->evidence));
         add_frames(b, "frames", f->frames);
+        add_frames_at(b, "frames_at", c, f->frames);
         add_time(b, "first", f->t_first);
         add_int(b, "count", f->count);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
+}
+
+/* Each target's status (core/sum-status.c) and its issues, worst first. */
+static void
+build_targets(JsonBuilder *b, const SumResult *r, const SumCaptureSummary *c)
+{
+    GPtrArray *st = sum_status_targets(r);
+    json_builder_set_member_name(b, "targets");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < st->len; i++) {
+        const SumTargetStatus *t = g_ptr_array_index(st, i);
+        json_builder_begin_object(b);
+        add_addr(b, "address", &t->target);
+        add_str(b, "status", sum_status_name(t->status));
+        add_addr(b, "sum_host", &t->sum_host);
+        add_int(b, "connections", t->n_channels);
+        add_int(b, "first_frame", (gint64)t->first_frame);
+        add_frame_at(b, "first_frame_at", c, t->first_frame);
+        json_builder_set_member_name(b, "issues");
+        json_builder_begin_array(b);
+        for (guint k = 0; k < t->issues->len; k++) {
+            const SumStatusIssue *is = &g_array_index(t->issues, SumStatusIssue, k);
+            json_builder_begin_object(b);
+            add_str(b, "status", sum_status_name(is->status));
+            add_str(b, "family", sum_plan_family_name(is->family));
+            add_addr(b, "host", &is->holder);
+            add_int(b, "port", is->port);
+            json_builder_set_member_name(b, "used");
+            if (is->used != 0)
+                json_builder_add_int_value(b, is->used);
+            else
+                json_builder_add_null_value(b);
+            add_str(b, "cause", is->status == SUM_STATUS_FELL_BACK
+                                    ? sum_plan_cause_name(is->cause) : NULL);
+            add_int(b, "attempts", is->attempts);
+            add_int(b, "first_frame", (gint64)is->first_frame);
+            json_builder_end_object(b);
+        }
+        json_builder_end_array(b);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    g_ptr_array_unref(st);
 }
 
 static void
@@ -315,10 +411,11 @@ sum_report_json(const SumReport *report, FILE *out, GError **error)
     add_str(b, "description", r->profile->description);
     add_str(b, "reason", r->profile_reason);
     json_builder_end_object(b);
-    build_hosts(b, r);
-    build_channels(b, r);
-    build_allocations(b, r);
-    build_findings(b, r);
+    build_hosts(b, r, report->capture);
+    build_channels(b, r, report->capture);
+    build_allocations(b, r, report->capture);
+    build_findings(b, r, report->capture);
+    build_targets(b, r, report->capture);
     build_remediation(b, report->remedies);
     json_builder_end_object(b);
 

@@ -1,26 +1,21 @@
 /* report-text.c: the story for people. A summary first (who is who, what
  * failed, which ports to open where), then the ledger per host, then the
  * findings with their evidence, then what was read. */
-#include "report.h"
+#include "report-text.h"
 
 #include <string.h>
 
-typedef struct {
-    FILE *out;
-    gboolean color;
-} Out;
+#include "sum-status.h"
 
-#define C_RESET "\033[0m"
-#define C_BOLD "\033[1m"
-#define C_RED "\033[31m"
-#define C_YELLOW "\033[33m"
-#define C_CYAN "\033[36m"
-#define C_DIM "\033[2m"
+/* Targets named in the summary's line; more are counted (the table has all). */
+#define SUMMARY_TARGETS 8
+
+typedef SumTextOut Out;
 
 static const char *
 c(const Out *o, const char *code)
 {
-    return o->color ? code : "";
+    return sum_text_c(o, code);
 }
 
 static const char *
@@ -78,113 +73,158 @@ fmt_clock(gint64 us)
     return r;
 }
 
-static gchar *
-frames_text(const GArray *frames, guint max)
+/* One role's hosts: named with their confidence, or counted when many. */
+static void
+role_line(const Out *o, const SumResult *r, SumRole role)
 {
+    char b[SUM_ADDR_STRLEN];
+    guint n = 0, conf[SUM_CONFIDENCE_COUNT] = {0};
     GString *s = g_string_new(NULL);
-    for (guint i = 0; frames != NULL && i < frames->len && i < max; i++)
-        g_string_append_printf(s, "%s%" G_GUINT64_FORMAT, i ? "," : "",
-                               g_array_index(frames, SumFrame, i));
-    if (frames != NULL && frames->len > max)
-        g_string_append(s, ",...");
-    return g_string_free(s, FALSE);
+    for (guint i = 0; i < r->hosts->len; i++) {
+        const SumHost *h = g_ptr_array_index(r->hosts, i);
+        if (h->role != role)
+            continue;
+        conf[h->confidence]++;
+        if (n++ < SUMMARY_TARGETS)
+            g_string_append_printf(s, "%s%s (%s)", n > 1 ? ", " : "", addr(&h->addr, b),
+                                   sum_plan_confidence_name(h->confidence));
+    }
+    if (n > SUMMARY_TARGETS) {
+        g_string_printf(s, "%u", n);
+        for (int k = SUM_CONFIDENCE_COUNT - 1; k > SUM_CONFIDENCE_NONE; k--) {
+            if (conf[k] > 0)
+                g_string_append_printf(s, "%s%u %s", k == SUM_CONFIDENCE_COUNT - 1 ||
+                                       s->str[s->len - 1] == ')' ? " (" : ", ", conf[k],
+                                       sum_plan_confidence_name(k));
+        }
+        g_string_append(s, ")");
+    }
+    sum_text_put(o, 13, "  %-10s %s", role == SUM_ROLE_SUM_HOST ? "SUM hosts:" : "targets:",
+                 s->str);
+    g_string_free(s, TRUE);
 }
 
 static void
 summary(const Out *o, const SumReport *rep)
 {
     const SumResult *r = rep->result;
-    char b[SUM_ADDR_STRLEN];
-    fprintf(o->out, "%sSUM port story%s  (port plan: %s, %s)\n", c(o, C_BOLD), c(o, C_RESET),
-            r->profile->name, r->profile_reason);
+    sum_text_put(o, 2, "%sSUM port story%s  (port plan: %s, %s)", c(o, C_BOLD), c(o, C_RESET),
+                 r->profile->name, r->profile_reason);
     if (r->hosts->len == 0) {
-        fprintf(o->out, "  No SUM traffic found: no SUM host or target, no allocation, no "
-                        "finding.\n");
+        sum_text_put(o, 2, "  No SUM traffic found: no SUM host or target, no allocation, no "
+                           "finding.");
         return;
     }
-    for (int role = SUM_ROLE_SUM_HOST; role <= SUM_ROLE_TARGET; role++) {
-        fprintf(o->out, "  %-10s", role == SUM_ROLE_SUM_HOST ? "SUM hosts:" : "targets:");
-        guint n = 0;
-        for (guint i = 0; i < r->hosts->len; i++) {
-            const SumHost *h = g_ptr_array_index(r->hosts, i);
-            if ((int)h->role != role)
-                continue;
-            fprintf(o->out, "%s%s (%s)", n++ ? ", " : " ", addr(&h->addr, b),
-                    sum_plan_confidence_name(h->confidence));
-        }
-        fputc('\n', o->out);
-    }
+    role_line(o, r, SUM_ROLE_SUM_HOST);
+    role_line(o, r, SUM_ROLE_TARGET);
     guint errors = 0, warnings = 0;
     for (guint i = 0; i < r->findings->len; i++) {
         const SumFinding *f = g_ptr_array_index(r->findings, i);
         errors += f->severity >= SUM_SEVERITY_ERROR;
         warnings += f->severity == SUM_SEVERITY_WARNING;
     }
-    fprintf(o->out, "  %u allocation%s, %s%u error%s%s, %s%u warning%s%s\n",
-            r->allocations->len, r->allocations->len == 1 ? "" : "s",
-            errors ? c(o, C_RED) : "", errors, errors == 1 ? "" : "s", c(o, C_RESET),
-            warnings ? c(o, C_YELLOW) : "", warnings, warnings == 1 ? "" : "s", c(o, C_RESET));
-    for (guint i = 0; i < r->findings->len; i++) {
-        const SumFinding *f = g_ptr_array_index(r->findings, i);
-        if (f->severity < SUM_SEVERITY_ERROR)
-            continue;
-        fprintf(o->out, "  %sfailed:%s %s\n", c(o, C_RED), c(o, C_RESET), f->message);
-    }
-    gboolean head = FALSE;
-    for (guint i = 0; rep->remedies != NULL && i < rep->remedies->len; i++) {
-        const SumRemedy *m = g_ptr_array_index(rep->remedies, i);
-        if (m->windows == NULL)
-            continue;
-        if (!head)
-            fprintf(o->out, "  open:\n");
-        head = TRUE;
-        char pb[SUM_ADDR_STRLEN];
-        fprintf(o->out, "    %s %u/%s on %s%s%s\n", m->inbound ? "inbound" : "outbound",
-                m->port, m->transport == SUM_TRANSPORT_UDP ? "udp" : "tcp", addr(&m->host, b),
-                m->peer.family ? (m->inbound ? " from " : " to ") : "",
-                m->peer.family ? addr(&m->peer, pb) : "");
-    }
+    sum_text_put(o, 4, "  %u allocation%s, %s%u error%s%s, %s%u warning%s%s",
+                 r->allocations->len, r->allocations->len == 1 ? "" : "s",
+                 errors ? c(o, C_RED) : "", errors, errors == 1 ? "" : "s", c(o, C_RESET),
+                 warnings ? c(o, C_YELLOW) : "", warnings, warnings == 1 ? "" : "s",
+                 c(o, C_RESET));
+}
+
+/* The ledger is 130 columns wide in one line per allocation; narrower, each
+ * allocation takes two: what it is, then how it is known and when. */
+#define LEDGER_WIDE 132
+
+static void
+ledger_head(const Out *o, const SumResult *r, const SumAllocation *a, gboolean wide)
+{
+    char b[SUM_ADDR_STRLEN];
+    const SumHost *h = sum_result_host(r, &a->host);
+    sum_text_row(o, "  %s%s%s (%s)", c(o, C_BOLD), addr(&a->host, b), c(o, C_RESET),
+                 h != NULL ? sum_plan_role_name(h->role) : "host");
+    if (wide)
+        sum_text_row(o, "    %-9s %5s %5s %3s  %-12s %-14s %-9s %-6s %5s  %-15s  %-15s  %s",
+                     "family", "port", "base", "off", "cause", "in the way", "evidence", "conf",
+                     "conns", "first (UTC)", "last (UTC)", "frames");
+    else
+        sum_text_row(o, "    %-9s %5s %5s %3s  %-12s %-6s %5s  %s", "family", "port", "base",
+                     "off", "cause", "conf", "conns", "(then: when, frames)");
 }
 
 static void
-ledger(const Out *o, const SumResult *r)
+ledger_row(const Out *o, const SumReport *rep, const SumAllocation *a, gboolean wide)
 {
-    char b[SUM_ADDR_STRLEN];
-    fprintf(o->out, "\n%sAllocations%s\n", c(o, C_BOLD), c(o, C_RESET));
+    GString *cp = g_string_new(NULL);
+    for (guint k = 0; k < a->conflicting_ports->len; k++)
+        g_string_append_printf(cp, "%s%u", k ? "," : "",
+                               g_array_index(a->conflicting_ports, guint16, k));
+    gchar *fr = sum_frame_list(rep->capture, a->frames, 6, ",");
+    gboolean notable = a->cause != SUM_CAUSE_DEFAULT && a->cause != SUM_CAUSE_IPC_RESERVED;
+    const char *on = notable ? c(o, a->cause == SUM_CAUSE_CONCURRENT ? C_CYAN : C_YELLOW) : "";
+    const char *off = notable ? c(o, C_RESET) : "";
+    const char *ev = a->conflicting_ports->len ? sum_evidence_name(a->conflict_evidence) : "-";
+    gchar *t0 = fmt_clock(a->t_first), *t1 = fmt_clock(a->t_last);
+    if (wide) {
+        sum_text_row(o, "    %-9s %5u %5u %3u  %s%-12s%s %-14s %-9s %-6s %5u  %-15s  %-15s  %s",
+                     sum_plan_family_name(a->family), a->port, a->base, a->offset, on,
+                     sum_plan_cause_name(a->cause), off, cp->len ? cp->str : "-", ev,
+                     sum_plan_confidence_name(a->confidence), a->n_connections, t0, t1, fr);
+    } else {
+        sum_text_row(o, "    %-9s %5u %5u %3u  %s%-12s%s %-6s %5u", sum_plan_family_name(a->family),
+                     a->port, a->base, a->offset, on, sum_plan_cause_name(a->cause), off,
+                     sum_plan_confidence_name(a->confidence), a->n_connections);
+        gchar *way = cp->len ? g_strdup_printf("in the way: %s (%s), ", cp->str, ev)
+                             : g_strdup("");
+        sum_text_put(o, 8, "      %s%s to %s, frames %s", way, t0, t1, fr);
+        g_free(way);
+    }
+    g_free(t0);
+    g_free(t1);
+    g_free(fr);
+    g_string_free(cp, TRUE);
+}
+
+static void
+ledger(const Out *o, const SumReport *rep)
+{
+    const SumResult *r = rep->result;
+    gboolean wide = o->width == 0 || o->width >= LEDGER_WIDE;
+    sum_text_put(o, 2, "\n%sAllocations%s", c(o, C_BOLD), c(o, C_RESET));
     if (r->allocations->len == 0) {
-        fprintf(o->out, "  none\n");
+        sum_text_put(o, 2, "  none");
         return;
     }
     const SumAllocation *prev = NULL;
     for (guint i = 0; i < r->allocations->len; i++) {
         const SumAllocation *a = g_ptr_array_index(r->allocations, i);
-        if (prev == NULL || !sum_addr_equal(&prev->host, &a->host)) {
-            const SumHost *h = sum_result_host(r, &a->host);
-            fprintf(o->out, "  %s%s%s (%s)\n", c(o, C_BOLD), addr(&a->host, b), c(o, C_RESET),
-                    h != NULL ? sum_plan_role_name(h->role) : "host");
-            fprintf(o->out, "    %-9s %5s %5s %3s  %-12s %-14s %-9s %-6s %5s  %-15s  %-15s  %s\n",
-                    "family", "port", "base", "off", "cause", "in the way", "evidence", "conf",
-                    "conns", "first (UTC)", "last (UTC)", "frames");
-        }
+        if (prev == NULL || !sum_addr_equal(&prev->host, &a->host))
+            ledger_head(o, r, a, wide);
         prev = a;
-        GString *cp = g_string_new(NULL);
-        for (guint k = 0; k < a->conflicting_ports->len; k++)
-            g_string_append_printf(cp, "%s%u", k ? "," : "",
-                                   g_array_index(a->conflicting_ports, guint16, k));
-        gchar *fr = frames_text(a->frames, 6);
-        gboolean notable = a->cause != SUM_CAUSE_DEFAULT && a->cause != SUM_CAUSE_IPC_RESERVED;
-        gchar *t0 = fmt_clock(a->t_first), *t1 = fmt_clock(a->t_last);
-        fprintf(o->out, "    %-9s %5u %5u %3u  %s%-12s%s %-14s %-9s %-6s %5u  %-15s  %-15s  %s\n",
-                sum_plan_family_name(a->family), a->port, a->base, a->offset,
-                notable ? c(o, a->cause == SUM_CAUSE_CONCURRENT ? C_CYAN : C_YELLOW) : "",
-                sum_plan_cause_name(a->cause), notable ? c(o, C_RESET) : "",
-                cp->len ? cp->str : "-",
-                a->conflicting_ports->len ? sum_evidence_name(a->conflict_evidence) : "-",
-                sum_plan_confidence_name(a->confidence), a->n_connections, t0, t1, fr);
-        g_free(t0);
-        g_free(t1);
-        g_free(fr);
-        g_string_free(cp, TRUE);
+        ledger_row(o, rep, a, wide);
+    }
+}
+
+static void
+firewall_rules(const Out *o, const SumReport *rep)
+{
+    gboolean head = FALSE;
+    for (guint i = 0; rep->remedies != NULL && i < rep->remedies->len; i++) {
+        const SumRemedy *m = g_ptr_array_index(rep->remedies, i);
+        if (m->windows == NULL)
+            continue;
+        if (!head) {
+            sum_text_put(o, 2, "\n%sFirewall rules%s", c(o, C_BOLD), c(o, C_RESET));
+            if (o->width != 0)
+                sum_text_put(o, 2, "  (a command too wide for the terminal goes on with ^ "
+                                   "in cmd, \\ in a shell; --json has each on one line)");
+        }
+        head = TRUE;
+        sum_text_put(o, 4, "  %s", m->why);
+        sum_text_put(o, 6, "    Windows (elevated cmd):");
+        sum_text_command(o, 6, " ^", m->windows);
+        sum_text_put(o, 6, "    firewalld:");
+        sum_text_command(o, 6, " \\", m->firewalld);
+        sum_text_put(o, 6, "    nft:");
+        sum_text_command(o, 6, " \\", m->nft);
     }
 }
 
@@ -192,78 +232,80 @@ static void
 findings(const Out *o, const SumReport *rep)
 {
     const SumResult *r = rep->result;
-    fprintf(o->out, "\n%sFindings%s\n", c(o, C_BOLD), c(o, C_RESET));
-    if (r->findings->len == 0) {
-        fprintf(o->out, "  none\n");
-        return;
-    }
+    sum_text_put(o, 2, "\n%sFindings%s", c(o, C_BOLD), c(o, C_RESET));
+    if (r->findings->len == 0)
+        sum_text_put(o, 2, "  none");
     for (guint i = 0; i < r->findings->len; i++) {
         const SumFinding *f = g_ptr_array_index(r->findings, i);
-        gchar *fr = frames_text(f->frames, 8);
+        gchar *fr = sum_frame_list(rep->capture, f->frames, 8, ",");
         gchar *t = fmt_time(f->t_first);
-        fprintf(o->out, "  %s%-7s%s %s%s%s\n", sev_color(o, f->severity),
-                sum_plan_severity_name(f->severity), c(o, C_RESET), c(o, C_BOLD),
-                sum_plan_finding_name(f->code), c(o, C_RESET));
-        fprintf(o->out, "          %s\n", f->message);
-        fprintf(o->out, "          %sframes %s, first at %s, evidence: %s%s\n", c(o, C_DIM), fr,
-                t, sum_evidence_name(f->evidence), c(o, C_RESET));
+        sum_text_put(o, 10, "  %s%-7s%s %s%s%s", sev_color(o, f->severity),
+                     sum_plan_severity_name(f->severity), c(o, C_RESET), c(o, C_BOLD),
+                     sum_plan_finding_name(f->code), c(o, C_RESET));
+        sum_text_put(o, 12, "          %s", f->message);
+        sum_text_put(o, 12, "          %sframes %s, first at %s, evidence: %s%s", c(o, C_DIM),
+                     fr, t, sum_evidence_name(f->evidence), c(o, C_RESET));
         if (f->advice != NULL)
-            fprintf(o->out, "          what to do: %s\n", f->advice);
+            sum_text_put(o, 12, "          what to do: %s", f->advice);
         g_free(fr);
         g_free(t);
     }
-    gboolean head = FALSE;
-    for (guint i = 0; rep->remedies != NULL && i < rep->remedies->len; i++) {
-        const SumRemedy *m = g_ptr_array_index(rep->remedies, i);
-        if (m->windows == NULL)
-            continue;
-        if (!head)
-            fprintf(o->out, "\n%sFirewall rules%s\n", c(o, C_BOLD), c(o, C_RESET));
-        head = TRUE;
-        fprintf(o->out, "  %s\n    Windows:   %s\n    firewalld: %s\n    nft:       %s\n",
-                m->why, m->windows, m->firewalld, m->nft);
-    }
+    firewall_rules(o, rep);
 }
 
 static void
 counters(const Out *o, const SumCaptureSummary *s)
 {
     gchar *t0 = fmt_time(s->t_first), *t1 = fmt_time(s->t_last);
-    fprintf(o->out, "\n%sCapture%s\n", c(o, C_BOLD), c(o, C_RESET));
-    for (guint i = 0; i < s->files->len; i++)
-        fprintf(o->out, "  file: %s\n", (const char *)g_ptr_array_index(s->files, i));
-    fprintf(o->out, "  %" G_GUINT64_FORMAT " packets, %" G_GUINT64_FORMAT " bytes", s->packets,
-            s->bytes);
+    sum_text_put(o, 2, "\n%sCapture%s", c(o, C_BOLD), c(o, C_RESET));
+    for (guint i = 0; i < s->files->len; i++) {
+        const char *name = g_ptr_array_index(s->files, i);
+        if (!sum_frame_several_files(s)) {
+            sum_text_put(o, 4, "  file: %s", name);
+            continue;
+        }
+        /* Several files: frames are written FILE#FRAME, FILE as numbered here. */
+        const SumFileFrames *ff = &g_array_index(s->file_frames, SumFileFrames, i);
+        sum_text_put(o, 4, "  file %u: %s (frames %u#1 to %u#%" G_GUINT64_FORMAT ")", i + 1,
+                     name, i + 1, i + 1, ff->count);
+    }
+    if (sum_frame_several_files(s))
+        sum_text_put(o, 4, "  frames are written FILE#FRAME: the file as numbered here, the "
+                           "frame as Wireshark numbers it in that file");
+    GString *line = g_string_new(NULL);
+    g_string_printf(line, "  %" G_GUINT64_FORMAT " packets, %" G_GUINT64_FORMAT " bytes",
+                    s->packets, s->bytes);
     if (s->packets > 0)
-        fprintf(o->out, ", %s to %s", t0, t1);
-    fputc('\n', o->out);
-    GString *lt = g_string_new(NULL);
+        g_string_append_printf(line, ", %s to %s", t0, t1);
+    sum_text_put(o, 4, "%s", line->str);
+    g_string_truncate(line, 0);
     for (guint i = 0; i < s->link_types->len; i++)
-        g_string_append_printf(lt, "%s%s", i ? ", " : "",
+        g_string_append_printf(line, "%s%s", i ? ", " : "",
                                (const char *)g_ptr_array_index(s->link_types, i));
-    fprintf(o->out, "  link types: %s\n", lt->len ? lt->str : "-");
-    fprintf(o->out, "  skipped frames: %" G_GUINT64_FORMAT " truncated, %" G_GUINT64_FORMAT
-                    " invalid, %" G_GUINT64_FORMAT " unsupported link, %" G_GUINT64_FORMAT
-                    " fragments, %" G_GUINT64_FORMAT " not IP\n",
-            s->truncated, s->invalid, s->unsupported, s->fragments, s->not_ip);
+    sum_text_put(o, 4, "  link types: %s", line->len ? line->str : "-");
+    sum_text_put(o, 4, "  skipped frames: %" G_GUINT64_FORMAT " truncated, %" G_GUINT64_FORMAT
+                       " invalid, %" G_GUINT64_FORMAT " unsupported link, %" G_GUINT64_FORMAT
+                       " fragments, %" G_GUINT64_FORMAT " not IP",
+                 s->truncated, s->invalid, s->unsupported, s->fragments, s->not_ip);
     for (guint i = 0; s->unsupported_links != NULL && i < s->unsupported_links->len; i++) {
         const SumLinkCount *lc = g_ptr_array_index(s->unsupported_links, i);
-        fprintf(o->out, "  unsupported link type %s (LINKTYPE %u): %" G_GUINT64_FORMAT
-                        " frames\n", lc->name, lc->linktype, lc->frames);
+        sum_text_put(o, 4, "  unsupported link type %s (LINKTYPE %u): %" G_GUINT64_FORMAT
+                           " frames", lc->name, lc->linktype, lc->frames);
     }
     for (guint i = 0; s->stops != NULL && i < s->stops->len; i++) {
         const SumCaptureStop *st = g_ptr_array_index(s->stops, i);
-        fprintf(o->out, "  %s: %s at frame %" G_GUINT64_FORMAT, st->file,
-                st->kind == SUM_STOP_CUT_OFF ? "cut off" : "stopped", st->frame);
-        if (st->offset >= 0)
-            fprintf(o->out, ", byte %" G_GINT64_FORMAT, st->offset);
-        fprintf(o->out, ": %s\n", st->reason);
+        g_autofree gchar *at = st->offset >= 0
+                                   ? g_strdup_printf(", byte %" G_GINT64_FORMAT, st->offset)
+                                   : g_strdup("");
+        sum_text_put(o, 4, "  %s: %s at frame %" G_GUINT64_FORMAT "%s: %s", st->file,
+                     st->kind == SUM_STOP_CUT_OFF ? "cut off" : "stopped", st->frame, at,
+                     st->reason);
     }
     if (s->flows_evicted || s->conns_dropped)
-        fprintf(o->out, "  memory cap: %" G_GUINT64_FORMAT " live flows evicted early, %"
-                        G_GUINT64_FORMAT " connections counted but not kept\n",
-                s->flows_evicted, s->conns_dropped);
-    g_string_free(lt, TRUE);
+        sum_text_put(o, 4, "  memory cap: %" G_GUINT64_FORMAT " live flows evicted early, %"
+                           G_GUINT64_FORMAT " connections counted but not kept",
+                     s->flows_evicted, s->conns_dropped);
+    g_string_free(line, TRUE);
     g_free(t0);
     g_free(t1);
 }
@@ -271,13 +313,19 @@ counters(const Out *o, const SumCaptureSummary *s)
 gboolean
 sum_report_text(const SumReport *report, FILE *out, GError **error)
 {
-    Out o = {out, report->color};
+    Out o = {out, report->color, report->width};
+    GPtrArray *targets = sum_status_targets(report->result);
     summary(&o, report);
+    if (report->result->hosts->len > 0)
+        sum_text_failed(&o, report, targets);
+    if (!report->quiet && targets->len > 0)
+        sum_text_targets(&o, report, targets);
     if (!report->quiet)
-        ledger(&o, report->result);
+        ledger(&o, report);
     findings(&o, report);
     if (!report->quiet)
         counters(&o, report->capture);
+    g_ptr_array_unref(targets);
     if (ferror(out)) {
         g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_IO, "cannot write the report");
         return FALSE;

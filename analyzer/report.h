@@ -10,6 +10,7 @@
 #include <glib.h>
 #include "sum-recon.h"
 #include "sum-remedy.h"
+#include "sum-status.h"
 
 G_BEGIN_DECLS
 
@@ -34,10 +35,16 @@ typedef struct {
     gchar *name;                 /* libpcap's name for it (pcap_datalink_val_to_name) */
     guint64 frames;
 } SumLinkCount;
+/* Where one file's frames lie in the run-wide numbering of core (SumFrame). */
+typedef struct {
+    guint64 first;               /* the run-wide number of its first frame */
+    guint64 count;               /* frames read from it */
+} SumFileFrames;
 
 /* What was read: the `capture` object of the JSON output. */
 typedef struct {
     GPtrArray *files;            /* gchar*: paths as given ("-" for stdin) */
+    GArray *file_frames;         /* SumFileFrames, one per file of FILES (NULL: one file) */
     guint64 packets;             /* frames read */
     guint64 bytes;               /* captured bytes */
     gint64 t_first;              /* µs since the epoch, 0 if no packet */
@@ -54,18 +61,55 @@ typedef struct {
     GPtrArray *unsupported_links; /* SumLinkCount*: UNSUPPORTED per link type, first seen first */
 } SumCaptureSummary;
 
+/* Frame numbers as Wireshark shows them. Core numbers frames 1-based across
+ * all files of a run; a person opens one file at a time (report-frame.c). */
+/* The file (index into FILES) and the number within it of run-wide FRAME;
+ * FALSE for frame 0 (none) or past the last file. */
+gboolean sum_frame_locate(const SumCaptureSummary *capture, SumFrame frame, guint *file,
+                          guint64 *local);
+/* Several files in the run (frames then need their file). */
+gboolean sum_frame_several_files(const SumCaptureSummary *capture);
+/* "FRAME" with one file, "FILE#FRAME" with several (FILE: 1-based position in
+ * FILES, as the reports list them), "-" for frame 0. Into BUF. */
+#define SUM_FRAME_STRLEN 48
+const char *sum_frame_text(const SumCaptureSummary *capture, SumFrame frame, char *buf,
+                           gsize size);
+/* The first MAX of FRAMES (SumFrame) in that form, joined by SEP, with
+ * SEP "..." after them when there are more. */
+gchar *sum_frame_list(const SumCaptureSummary *capture, const GArray *frames, guint max,
+                      const char *sep);
+
+/* Words for core's per-target status (report-status.c). */
+/* "fell back", "blocked" ... */
+const char *sum_report_status_word(SumStatus status);
+/* "callbacks to 61001 on 10.0.0.1 dropped from 23 targets" */
+gchar *sum_report_group_clause(const SumStatusGroup *group);
+/* "callback 61001 on 10.0.0.1 dropped (+1 more)", "-" without issue */
+gchar *sum_report_issue_text(const SumTargetStatus *status);
+
+/* Remediation steps for a result (SumRemedy*, owned by the array). */
+GPtrArray *sum_remedy_build(const SumResult *result);
+
 typedef struct {
     const SumResult *result;
     const SumCaptureSummary *capture;
     GPtrArray *remedies;         /* SumRemedy* */
     gboolean color;              /* text: ANSI colour */
     gboolean quiet;              /* text: summary and findings only */
+    guint width;                 /* text: columns a line may take, 0 = no limit */
     const char *program_version;
 } SumReport;
 
 gboolean sum_report_text(const SumReport *report, FILE *out, GError **error);
 gboolean sum_report_json(const SumReport *report, FILE *out, GError **error);
 gboolean sum_report_html(const SumReport *report, FILE *out, GError **error);
+/* The tables (allocations, findings, channels, targets) as DIR/NAME.csv, or
+ * .tsv with TSV; DIR is made when missing (report-csv.c). */
+gboolean sum_report_csv(const SumReport *report, const char *dir, gboolean tsv,
+                        GError **error);
+/* FALSE with ERROR when PATH must not be written: a folder, or an existing
+ * capture file (pcap or pcapng), which no report overwrites. */
+gboolean sum_report_output_allowed(const char *path, GError **error);
 
 G_END_DECLS
 

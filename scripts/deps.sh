@@ -10,6 +10,7 @@ PACKAGES=(
   wireshark-dev libwireshark-dev libwiretap-dev tshark
   python3 python3-jsonschema libxml2-utils util-linux
   chromium clang libclang-rt-14-dev valgrind
+  man-db groff-base
 )
 
 missing=()

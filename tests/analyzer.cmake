@@ -35,6 +35,13 @@ add_test(NAME analyzer_live
                  ${CMAKE_CURRENT_BINARY_DIR}/analyzer-live)
 set_tests_properties(analyzer_live PROPERTIES LABELS analyzer TIMEOUT 120
                      SKIP_RETURN_CODE 77 RUN_SERIAL TRUE)
+add_test(NAME analyzer_version
+         COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_version.py
+                 $<TARGET_FILE:sumscope> ${PROJECT_VERSION} ${PROJECT_SOURCE_DIR}
+                 ${PROJECT_SOURCE_DIR}/cmake/SumscopeRevision.cmake
+                 ${PROJECT_BINARY_DIR}/analyzer/sum-revision.h
+                 ${CMAKE_CURRENT_BINARY_DIR}/analyzer-version)
+set_tests_properties(analyzer_version PROPERTIES LABELS analyzer TIMEOUT 300)
 if(EXISTS ${SUMSCOPE_CORPUS_DIR})
   add_test(NAME analyzer_corpus
            COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_corpus.py
@@ -43,3 +50,22 @@ if(EXISTS ${SUMSCOPE_CORPUS_DIR})
 else()
   message(STATUS "tcpdump corpus not found at ${SUMSCOPE_CORPUS_DIR}: analyzer_corpus skipped")
 endif()
+# A deployment to a hundred targets (analyzer/bench/make_deployment.py): what
+# failed first, a status line per target, no line wider than the terminal.
+add_test(NAME analyzer_width
+         COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_width.py
+                 $<TARGET_FILE:sumscope> ${PROJECT_SOURCE_DIR}/analyzer/bench/make_deployment.py
+                 ${CMAKE_CURRENT_BINARY_DIR}/analyzer-width)
+set_tests_properties(analyzer_width PROPERTIES LABELS analyzer TIMEOUT 300)
+# --csv/--tsv: the tables read back with Python's csv module against the JSON.
+add_test(NAME analyzer_csv
+         COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_csv.py
+                 $<TARGET_FILE:sumscope> ${SUMSCOPE_SAMPLES_DIR}
+                 ${CMAKE_CURRENT_BINARY_DIR}/analyzer-csv)
+set_tests_properties(analyzer_csv PROPERTIES LABELS analyzer TIMEOUT 300)
+# docs/capturing.md's capture filter keeps every SUM port (libpcap compiles it).
+add_test(NAME analyzer_filter
+         COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_filter.py
+                 $<TARGET_FILE:sumscope> ${SUMSCOPE_SAMPLES_DIR}
+                 ${PROJECT_SOURCE_DIR}/docs/capturing.md)
+set_tests_properties(analyzer_filter PROPERTIES LABELS analyzer TIMEOUT 300)

@@ -10,7 +10,11 @@
 find_program(CHROMIUM NAMES chromium chromium-browser)
 find_program(XMLLINT xmllint)
 
-add_executable(html_stress html/html_stress.c ${PROJECT_SOURCE_DIR}/analyzer/report-html.c)
+add_executable(html_stress html/html_stress.c ${PROJECT_SOURCE_DIR}/analyzer/report-html.c
+               ${PROJECT_SOURCE_DIR}/analyzer/report-html-timeline.c
+               ${PROJECT_SOURCE_DIR}/analyzer/report-html-status.c
+               ${PROJECT_SOURCE_DIR}/analyzer/report-status.c
+               ${PROJECT_SOURCE_DIR}/analyzer/report-frame.c)
 target_include_directories(html_stress PRIVATE ${PROJECT_SOURCE_DIR}/analyzer)
 target_link_libraries(html_stress PRIVATE sumcore PkgConfig::GLIB m sumscope_warnings)
 
@@ -36,3 +40,10 @@ if(TARGET sumscope)
 else()
   message(STATUS "no sumscope target: the HTML report is not checked on the samples")
 endif()
+
+# A deployment to 1,000 targets: first screen, folds, size and load time.
+add_test(NAME html_targets
+         COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/html/check_targets.py
+                 $<TARGET_FILE:sumscope> ${PROJECT_SOURCE_DIR}/analyzer/bench/make_deployment.py
+                 ${CMAKE_CURRENT_BINARY_DIR}/html-targets)
+set_tests_properties(html_targets PROPERTIES LABELS html TIMEOUT 600)

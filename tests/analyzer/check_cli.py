@@ -96,6 +96,33 @@ p = run("--json=-", S("msg-base.pcap"), S("blocked.pcap"))
 d = json.loads(p.stdout)
 check("several files: one report, frames numbered across them",
       len(d["capture"]["files"]) == 2 and p.returncode == 1)
+# Frames per file, as Wireshark shows them: the run-wide numbers map back to
+# the numbers each file has when analysed alone.
+alone = json.loads(run("--json=-", S("blocked.pcap")).stdout)
+first = d["capture"]["file_frames"]
+check("file_frames: each file's first run-wide frame and frame count",
+      first[0]["first_frame"] == 1 and first[1]["first_frame"] == 1 + first[0]["frames"] and
+      first[0]["frames"] + first[1]["frames"] == d["capture"]["packets"], str(first))
+check("findings of the second file: frames_at are its own frame numbers",
+      [f["frames_at"] for f in d["findings"]] ==
+      [[{"file": 1, "frame": n} for n in f["frames"]] for f in alone["findings"]],
+      "%s vs %s" % ([f["frames_at"] for f in d["findings"]], [f["frames"] for f in alone["findings"]]))
+mine = [(c["first_frame_at"], c["last_frame_at"]) for c in d["channels"] if c["first_frame_at"]["file"] == 1]
+check("channels of the second file: first/last_frame_at as alone",
+      mine == [({"file": 1, "frame": c["first_frame"]}, {"file": 1, "frame": c["last_frame"]})
+               for c in alone["channels"]], str(mine[:2]))
+check("one file: frames_at are the frames", all(
+      [x["frame"] for x in f["frames_at"]] == f["frames"] and
+      all(x["file"] == 0 for x in f["frames_at"]) for f in alone["findings"]))
+p = run(S("msg-base.pcap"), S("blocked.pcap"))
+want = "%d#%d" % (2, alone["findings"][0]["frames"][0])
+html = os.path.join(work, "two.html")
+run("--html", html, S("msg-base.pcap"), S("blocked.pcap"))
+page = open(html).read() if os.path.exists(html) else ""
+check("HTML report: bars of the second file carry data-frame=\"2#N\"",
+      ('data-frame="%s"' % want) in page and 'data-frame="1#1"' in page)
+check("text report: frames of the second file written 2#N", ("frames " + want) in p.stdout and
+      "file 2: " in p.stdout, p.stdout[-600:])
 out = os.path.join(work, "ok.json")
 p = run("--json=" + out, "-q", S("demo.pcapng"))
 check("--json=FILE writes the file and text goes to stdout",

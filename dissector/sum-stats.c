@@ -35,9 +35,10 @@ tree_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_, con
             tap_flags_t flags _U_)
 {
     const sum_tap_info_t *t = (const sum_tap_info_t *)p;
+    const sum_label_t *l = t->label;
     char port[16];
-    g_snprintf(port, sizeof port, "%u", t->port);
-    const char *fam = sum_plan_family_name(t->family);
+    g_snprintf(port, sizeof port, "%u", l->port);
+    const char *fam = sum_plan_family_name(l->family);
     tick_stat_node(st, "SUM frames by family and port", 0, TRUE);
     int f = tick_stat_node(st, fam, st_frames, TRUE);
     tick_stat_node(st, port, f, FALSE);
@@ -46,8 +47,8 @@ tree_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_, con
         int c = tick_stat_node(st, fam, st_conns, TRUE);
         tick_stat_node(st, port, c, FALSE);
         tick_stat_node(st, "SUM connections by cause", 0, TRUE);
-        tick_stat_node(st, t->cause == SUM_CAUSE_UNKNOWN ? "unknown (use -2)"
-                                                         : sum_plan_cause_name(t->cause),
+        tick_stat_node(st, l->cause == SUM_CAUSE_UNKNOWN ? "unknown (use -2)"
+                                                         : sum_plan_cause_name(l->cause),
                        st_causes, FALSE);
     }
     return TAP_PACKET_REDRAW;
@@ -72,13 +73,15 @@ ledger_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_, c
               tap_flags_t flags _U_)
 {
     const sum_tap_info_t *t = (const sum_tap_info_t *)p;
-    if (!t->first_frame || t->confidence < SUM_CONFIDENCE_MEDIUM)
+    const sum_label_t *l = t->label;
+    if (!t->first_frame || l->confidence < SUM_CONFIDENCE_MEDIUM)
         return TAP_PACKET_DONT_REDRAW;
-    char item[96];
-    g_snprintf(item, sizeof item, "%s %u: %s", sum_plan_family_name(t->family), t->port,
-               t->cause == SUM_CAUSE_UNKNOWN ? "unknown (use -2)" : sum_plan_cause_name(t->cause));
+    char item[96], holder[SUM_ADDR_STRLEN];
+    g_snprintf(item, sizeof item, "%s %u: %s", sum_plan_family_name(l->family), l->port,
+               l->cause == SUM_CAUSE_UNKNOWN ? "unknown (use -2)" : sum_plan_cause_name(l->cause));
+    sum_addr_to_string(&l->holder, holder, sizeof holder);
     tick_stat_node(st, "SUM connections by port holder, port and cause", 0, TRUE);
-    int h = tick_stat_node(st, t->holder, st_ledger, TRUE);
+    int h = tick_stat_node(st, holder, st_ledger, TRUE);
     tick_stat_node(st, item, h, FALSE);
     return TAP_PACKET_REDRAW;
 }
@@ -97,12 +100,6 @@ alloc_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
     return TAP_PACKET_DONT_REDRAW;
 }
 
-static void
-add_conn(const SumConn *conn, gpointer user)
-{
-    sum_recon_add((SumRecon *)user, conn);
-}
-
 static const char *
 a2s(const SumAddr *a, char *buf)
 {
@@ -112,11 +109,11 @@ a2s(const SumAddr *a, char *buf)
 static void
 alloc_draw(void *tapdata _U_)
 {
-    SumRecon *r = sum_recon_new(sum_active_profile());
-    sum_foreach_conn(add_conn, r);
-    SumResult *res = sum_recon_finish(r);
-    sum_recon_free(r);
+    /* The same result the second pass labels from. */
+    const SumResult *res = sum_follow_result(NULL);
     char b[SUM_ADDR_STRLEN];
+    if (res == NULL)
+        return;
     printf("\n===================================================================\n");
     printf("SUM allocation ledger (port plan: %s)\n", res->profile->name);
     for (guint i = 0; i < res->hosts->len; i++) {
@@ -154,7 +151,7 @@ alloc_draw(void *tapdata _U_)
     if (res->findings->len == 0)
         printf("  none\n");
     printf("===================================================================\n");
-    sum_result_free(res);
+    fflush(stdout);
 }
 
 static void

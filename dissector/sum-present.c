@@ -1,0 +1,386 @@
+/* sum-present.c: shows a frame's SUM label.
+ *
+ * The presentation half of the plugin: it reads a sum_label_t (what
+ * sum-follow.c decided) and the frame's connection, and writes the protocol
+ * tree, the Info column, the expert items and the tap. It decides nothing
+ * about SUM; its words are core's (sum_plan_*_name).
+ */
+#include "config-sum.h"
+
+#include <epan/packet.h>
+#include <epan/expert.h>
+#include <epan/tap.h>
+
+#include "packet-sum.h"
+
+static int proto_sum = -1;
+static int sum_tap = -1;
+
+static int hf_sum_family = -1;
+static int hf_sum_sum_host = -1;
+static int hf_sum_target = -1;
+static int hf_sum_holder = -1;
+static int hf_sum_port = -1;
+static int hf_sum_port_base = -1;
+static int hf_sum_port_offset = -1;
+static int hf_sum_port_range_end = -1;
+static int hf_sum_overflow = -1;
+static int hf_sum_cause = -1;
+static int hf_sum_conflicting = -1;
+static int hf_sum_confidence = -1;
+static int hf_sum_session = -1;
+static int hf_sum_peer_family = -1;
+static int hf_sum_peer_port = -1;
+static int hf_sum_peer_cause = -1;
+static int hf_sum_state = -1;
+
+static gint ett_sum = -1;
+
+static expert_field ei_sum_fallback = EI_INIT;
+static expert_field ei_sum_fallback_normal = EI_INIT;
+static expert_field ei_sum_overflow = EI_INIT;
+static expert_field ei_sum_outside_range = EI_INIT;
+static expert_field ei_sum_blocked = EI_INIT;
+static expert_field ei_sum_refused = EI_INIT;
+static expert_field ei_sum_not_sum_service = EI_INIT;
+
+/* --- words ---------------------------------------------------------------- */
+
+/* The listener a verdict is about: the responder's port (a message
+ * connection fails on the target's control port). */
+static void
+verdict_port(const sum_label_t *l, const sum_frame_t *f, SumFamily *family, guint16 *port)
+{
+    if (l->finding != NULL) {
+        *family = l->finding->family;
+        *port = l->finding->port;
+        return;
+    }
+    *family = l->family == SUM_FAMILY_MESSAGE ? SUM_FAMILY_CONTROL : l->family;
+    *port = f->conn->resp_port;
+}
+
+/* ": 60000 taken", from core's allocation. */
+static void
+append_taken(wmem_strbuf_t *b, const SumAllocation *a)
+{
+    if (a == NULL || a->conflicting_ports->len == 0)
+        return;
+    wmem_strbuf_append(b, ": ");
+    for (guint i = 0; i < a->conflicting_ports->len; i++)
+        wmem_strbuf_append_printf(b, "%s%u", i ? "," : "",
+                                  g_array_index(a->conflicting_ports, guint16, i));
+    wmem_strbuf_append(b, " taken");
+}
+
+/* The control listener a message connection reached, when it is past its
+ * documented port: it moved (SUM-PORTS.md, "a control listener that moved"). */
+static gboolean
+listener_moved(const sum_label_t *l, const sum_frame_t *f, SumPortPos *pos)
+{
+    if (l->family != SUM_FAMILY_MESSAGE)
+        return FALSE;
+    const SumConn *c = f->conn;
+    const SumPortRule *r = sum_plan_rule(sum_active_profile(), SUM_FAMILY_CONTROL,
+                                         SUM_TRANSPORT_TCP);
+    gboolean orig_is_host = sum_addr_equal(&c->orig, &l->sum_host) && c->orig_port == l->port;
+    guint16 port = orig_is_host ? c->resp_port : c->orig_port;
+    return r != NULL && sum_plan_position(r, port, pos) && pos->offset > 0;
+}
+
+/* --- the tree ------------------------------------------------------------- */
+
+static const char *
+addr_text(wmem_allocator_t *pool, const SumAddr *a)
+{
+    char buf[SUM_ADDR_STRLEN];
+    return wmem_strdup(pool, sum_addr_to_string(a, buf, sizeof buf));
+}
+
+static proto_item *
+add_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sum_label_t *l,
+         const sum_frame_t *f)
+{
+    proto_item *ti = proto_tree_add_item(tree, proto_sum, tvb, 0, 0, ENC_NA);
+    proto_item_set_generated(ti);
+    proto_item_append_text(ti, ": %s port %u (%s confidence)", sum_plan_family_name(l->family),
+                           l->port, sum_plan_confidence_name(l->confidence));
+    proto_tree *st = proto_item_add_subtree(ti, ett_sum);
+#define GEN(x) proto_item_set_generated(x)
+    GEN(proto_tree_add_string(st, hf_sum_family, tvb, 0, 0, sum_plan_family_name(l->family)));
+    if (l->sum_host.family != 0)
+        GEN(proto_tree_add_string(st, hf_sum_sum_host, tvb, 0, 0,
+                                  addr_text(pinfo->pool, &l->sum_host)));
+    if (l->target.family != 0)
+        GEN(proto_tree_add_string(st, hf_sum_target, tvb, 0, 0,
+                                  addr_text(pinfo->pool, &l->target)));
+    if (l->holder.family != 0)
+        GEN(proto_tree_add_string(st, hf_sum_holder, tvb, 0, 0,
+                                  addr_text(pinfo->pool, &l->holder)));
+    GEN(proto_tree_add_uint(st, hf_sum_port, tvb, 0, 0, l->port));
+    if (l->have_pos) {
+        GEN(proto_tree_add_uint(st, hf_sum_port_base, tvb, 0, 0, l->pos.base));
+        GEN(proto_tree_add_uint(st, hf_sum_port_offset, tvb, 0, 0, l->pos.offset));
+        GEN(proto_tree_add_uint(st, hf_sum_port_range_end, tvb, 0, 0, l->pos.range_end));
+        GEN(proto_tree_add_boolean(st, hf_sum_overflow, tvb, 0, 0, l->pos.overflow));
+    }
+    if (l->cause != SUM_CAUSE_UNKNOWN)
+        GEN(proto_tree_add_string(st, hf_sum_cause, tvb, 0, 0, sum_plan_cause_name(l->cause)));
+    if (l->alloc != NULL && l->alloc->conflicting_ports->len > 0) {
+        wmem_strbuf_t *b = wmem_strbuf_new(pinfo->pool, "");
+        for (guint i = 0; i < l->alloc->conflicting_ports->len; i++)
+            wmem_strbuf_append_printf(b, "%s%u", i ? "," : "",
+                                      g_array_index(l->alloc->conflicting_ports, guint16, i));
+        GEN(proto_tree_add_string(st, hf_sum_conflicting, tvb, 0, 0, wmem_strbuf_get_str(b)));
+    }
+    GEN(proto_tree_add_string(st, hf_sum_confidence, tvb, 0, 0,
+                              sum_plan_confidence_name(l->confidence)));
+    if (l->session != 0)
+        GEN(proto_tree_add_uint(st, hf_sum_session, tvb, 0, 0, l->session));
+    if (l->peer_alloc != NULL) {
+        GEN(proto_tree_add_string(st, hf_sum_peer_family, tvb, 0, 0,
+                                  sum_plan_family_name(l->peer_alloc->family)));
+        GEN(proto_tree_add_uint(st, hf_sum_peer_port, tvb, 0, 0, l->peer_alloc->port));
+        GEN(proto_tree_add_string(st, hf_sum_peer_cause, tvb, 0, 0,
+                                  sum_plan_cause_name(l->peer_alloc->cause)));
+    }
+    GEN(proto_tree_add_string(st, hf_sum_state, tvb, 0, 0, sum_conn_state_name(f->state)));
+#undef GEN
+    return ti;
+}
+
+static void
+set_info(packet_info *pinfo, const sum_label_t *l)
+{
+    gboolean fallback = l->have_pos && l->pos.offset > 0 && l->cause != SUM_CAUSE_DEFAULT &&
+                        l->family != SUM_FAMILY_BOOTSTRAP;
+    col_prepend_fstr(pinfo->cinfo, COL_INFO, "[SUM %s%s%s%s] ", sum_plan_family_name(l->family),
+                     fallback ? " fallback" : "",
+                     fallback && l->cause != SUM_CAUSE_UNKNOWN ? ": " : "",
+                     fallback && l->cause != SUM_CAUSE_UNKNOWN ? sum_plan_cause_name(l->cause)
+                                                               : "");
+}
+
+/* --- expert items ---------------------------------------------------------- */
+
+/* A port other than the base, on the connection's first frame: the cause,
+ * what was in the way, how it is known and how sure. */
+static void
+add_fallback_expert(packet_info *pinfo, proto_item *ti, const sum_label_t *l)
+{
+    const char *fam = sum_plan_family_name(l->family);
+    if (l->cause == SUM_CAUSE_CONCURRENT || l->cause == SUM_CAUSE_IPC_RESERVED) {
+        expert_add_info_format(pinfo, ti, &ei_sum_fallback_normal,
+                               "%s port %u instead of %u: %s (normal), %s confidence", fam,
+                               l->port, l->pos.base, sum_plan_cause_name(l->cause),
+                               sum_plan_confidence_name(l->confidence));
+    } else if (l->cause == SUM_CAUSE_UNKNOWN) {
+        expert_add_info_format(pinfo, ti, &ei_sum_fallback,
+                               "%s port %u instead of %u (the cause is known over the whole "
+                               "capture: tshark -2)", fam, l->port, l->pos.base);
+    } else {
+        /* How the cause is known and how sure it is: the allocation's. */
+        const SumAllocation *a = l->alloc;
+        wmem_strbuf_t *why = wmem_strbuf_new(pinfo->pool, "");
+        if (a != NULL && a->conflicting_ports->len > 0) {
+            append_taken(why, a);
+            wmem_strbuf_append_printf(why, ", %s evidence",
+                                      sum_evidence_name(a->conflict_evidence));
+        }
+        expert_add_info_format(pinfo, ti, &ei_sum_fallback,
+                               "%s port %u instead of %u: %s%s; %s confidence", fam, l->port,
+                               l->pos.base, sum_plan_cause_name(l->cause),
+                               wmem_strbuf_get_str(why),
+                               sum_plan_confidence_name(a != NULL ? a->confidence
+                                                                  : l->confidence));
+    }
+}
+
+static void
+add_range_expert(packet_info *pinfo, proto_item *ti, const sum_label_t *l)
+{
+    if (l->pos.rule->overflow_counts)
+        expert_add_info_format(pinfo, ti, &ei_sum_overflow,
+                               "%s port %u is outside the documented range %u-%u",
+                               sum_plan_family_name(l->family), l->port, l->pos.base,
+                               l->pos.range_end);
+    else
+        expert_add_info_format(pinfo, ti, &ei_sum_outside_range,
+                               "%s port %u is outside the documented range (%u)",
+                               sum_plan_family_name(l->family), l->port, l->pos.range_end);
+}
+
+/* The control listener a message connection reached moved: in one pass as
+ * soon as the connection starts, with the cause once core knows it. */
+static void
+add_listener_expert(packet_info *pinfo, proto_item *ti, const sum_label_t *l,
+                    const sum_frame_t *f)
+{
+    SumPortPos pos;
+    if (!listener_moved(l, f, &pos))
+        return;
+    const SumAllocation *peer = l->peer_alloc;
+    wmem_strbuf_t *why = wmem_strbuf_new(pinfo->pool, "");
+    if (peer != NULL && peer->cause != SUM_CAUSE_UNKNOWN) {
+        wmem_strbuf_append_printf(why, ": %s", sum_plan_cause_name(peer->cause));
+        append_taken(why, peer);
+        if (peer->conflicting_ports->len > 0)
+            wmem_strbuf_append_printf(why, ", %s evidence; %s confidence",
+                                      sum_evidence_name(peer->conflict_evidence),
+                                      sum_plan_confidence_name(peer->confidence));
+    }
+    if (pos.overflow)
+        expert_add_info_format(pinfo, ti, &ei_sum_outside_range,
+                               "control listener on %u instead of %u, outside the documented "
+                               "range (%u)%s", pos.port, pos.base, pos.range_end,
+                               wmem_strbuf_get_str(why));
+    else
+        expert_add_info_format(pinfo, ti, &ei_sum_fallback,
+                               "control listener on %u instead of %u%s", pos.port, pos.base,
+                               wmem_strbuf_get_str(why));
+}
+
+/* The failure the connection shows, on the frames that show it: every
+ * unanswered SYN of a blocked attempt, the reset of a refused one, the first
+ * answer of something that is not SUM. */
+static void
+add_verdict_expert(packet_info *pinfo, proto_item *ti, const sum_label_t *l,
+                   const sum_frame_t *f)
+{
+    const SumConn *c = f->conn;
+    SumFamily fam;
+    guint16 port;
+    char host[SUM_ADDR_STRLEN];
+    verdict_port(l, f, &fam, &port);
+    sum_addr_to_string(l->finding != NULL ? &l->finding->host : &c->resp, host, sizeof host);
+    const char *conf = sum_plan_confidence_name(l->confidence);
+    const char *said = l->finding != NULL ? l->finding->message : NULL;
+    switch (l->verdict_code) {
+    case SUM_FINDING_PORT_BLOCKED:
+        expert_add_info_format(pinfo, ti, &ei_sum_blocked,
+                               "%s%sSYN to SUM %s port %u on %s not answered (%u SYN%s): "
+                               "blocked, a firewall drops it; %s confidence",
+                               said ? said : "", said ? "; " : "", sum_plan_family_name(fam),
+                               port, host, c->syn_count, c->syn_count == 1 ? "" : "s", conf);
+        break;
+    case SUM_FINDING_PORT_REFUSED:
+        if (pinfo->num == c->rst_frame)
+            expert_add_info_format(pinfo, ti, &ei_sum_refused,
+                                   "%s%sSYN to SUM %s port %u on %s answered by a reset: "
+                                   "refused; %s confidence", said ? said : "", said ? "; " : "",
+                                   sum_plan_family_name(fam), port, host, conf);
+        break;
+    case SUM_FINDING_NOT_SUM_SERVICE:
+        if (pinfo->num == c->payload_frame)
+            expert_add_info_format(pinfo, ti, &ei_sum_not_sum_service,
+                                   "%s%sSUM %s port %u on %s answered with %s, not TLS: not a "
+                                   "SUM service; %s confidence", said ? said : "",
+                                   said ? "; " : "", sum_plan_family_name(fam), port, host,
+                                   sum_payload_name(c->resp_payload), conf);
+        break;
+    default:
+        break;
+    }
+}
+
+static void
+add_experts(packet_info *pinfo, proto_item *ti, const sum_label_t *l, const sum_frame_t *f)
+{
+    if (f->first && l->have_pos && l->pos.offset > 0 && l->family != SUM_FAMILY_BOOTSTRAP)
+        add_fallback_expert(pinfo, ti, l);
+    if (f->first && l->have_pos && l->pos.overflow)
+        add_range_expert(pinfo, ti, l);
+    if (f->first)
+        add_listener_expert(pinfo, ti, l, f);
+    if (l->has_verdict)
+        add_verdict_expert(pinfo, ti, l, f);
+}
+
+/* --- the frame ------------------------------------------------------------ */
+
+void
+sum_present(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sum_label_t *l,
+            const sum_frame_t *f)
+{
+    proto_item *ti = add_tree(tvb, pinfo, tree, l, f);
+    if (l->confidence >= SUM_CONFIDENCE_MEDIUM) {
+        set_info(pinfo, l);
+        add_experts(pinfo, ti, l, f);
+    }
+    sum_tap_info_t *tap = wmem_new0(pinfo->pool, sum_tap_info_t);
+    tap->label = l;
+    tap->first_frame = f->first;
+    tap_queue_packet(sum_tap, pinfo, tap);
+}
+
+/* --- registration ---------------------------------------------------------- */
+
+void
+sum_present_register(int proto)
+{
+    static hf_register_info hf[] = {
+        {&hf_sum_family, {"Family", "sum.family", FT_STRING, BASE_NONE, NULL, 0x0,
+                          "SUM port family: bootstrap, control, message, callback, ipc, "
+                          "firmware", HFILL}},
+        {&hf_sum_sum_host, {"SUM host", "sum.sum_host", FT_STRING, BASE_NONE, NULL, 0x0,
+                            "The machine SUM runs on", HFILL}},
+        {&hf_sum_target, {"Target", "sum.target", FT_STRING, BASE_NONE, NULL, 0x0,
+                          "The machine being updated", HFILL}},
+        {&hf_sum_holder, {"Port holder", "sum.holder", FT_STRING, BASE_NONE, NULL, 0x0,
+                          "The host that holds (binds) the SUM port", HFILL}},
+        {&hf_sum_port, {"Port", "sum.port", FT_UINT16, BASE_DEC, NULL, 0x0,
+                        "The family's port in this connection", HFILL}},
+        {&hf_sum_port_base, {"Base port", "sum.port.base", FT_UINT16, BASE_DEC, NULL, 0x0,
+                             "First port the family tries", HFILL}},
+        {&hf_sum_port_offset, {"Offset", "sum.port.offset", FT_UINT16, BASE_DEC, NULL, 0x0,
+                               "Index in the family's sequence (0 = base; firmware: 80, "
+                               "63000, ...)", HFILL}},
+        {&hf_sum_port_range_end, {"Documented range end", "sum.port.range_end", FT_UINT16,
+                                  BASE_DEC, NULL, 0x0, NULL, HFILL}},
+        {&hf_sum_overflow, {"Outside the documented range", "sum.overflow", FT_BOOLEAN,
+                            BASE_NONE, NULL, 0x0, NULL, HFILL}},
+        {&hf_sum_cause, {"Cause", "sum.cause", FT_STRING, BASE_NONE, NULL, 0x0,
+                         "Why this port: default, concurrent, ipc-reserved, conflict, "
+                         "overflow", HFILL}},
+        {&hf_sum_conflicting, {"Ports in the way", "sum.conflicting_ports", FT_STRING,
+                               BASE_NONE, NULL, 0x0,
+                               "Lower ports held by another program", HFILL}},
+        {&hf_sum_confidence, {"Confidence", "sum.confidence", FT_STRING, BASE_NONE, NULL,
+                              0x0, "How sure the label is: low, medium, high", HFILL}},
+        {&hf_sum_session, {"Session", "sum.session", FT_UINT32, BASE_DEC, NULL, 0x0,
+                           "One id for all flows between the same SUM host and target",
+                           HFILL}},
+        {&hf_sum_peer_family, {"Peer family", "sum.peer.family", FT_STRING, BASE_NONE, NULL,
+                               0x0, "The other end's SUM port family", HFILL}},
+        {&hf_sum_peer_port, {"Peer port", "sum.peer.port", FT_UINT16, BASE_DEC, NULL, 0x0,
+                             NULL, HFILL}},
+        {&hf_sum_peer_cause, {"Peer cause", "sum.peer.cause", FT_STRING, BASE_NONE, NULL,
+                              0x0, NULL, HFILL}},
+        {&hf_sum_state, {"Connection state", "sum.state", FT_STRING, BASE_NONE, NULL, 0x0,
+                         "Zeek-style: S0 unanswered, REJ refused, SF closed ...", HFILL}},
+    };
+    static gint *ett[] = {&ett_sum};
+    static ei_register_info ei[] = {
+        {&ei_sum_fallback, {"sum.fallback", PI_SEQUENCE, PI_WARN,
+                            "SUM port allocation fell back", EXPFILL}},
+        {&ei_sum_fallback_normal, {"sum.fallback.normal", PI_SEQUENCE, PI_NOTE,
+                                   "SUM port allocation moved up (normal)", EXPFILL}},
+        {&ei_sum_overflow, {"sum.overflow.expert", PI_SEQUENCE, PI_WARN,
+                            "SUM port outside the documented range", EXPFILL}},
+        {&ei_sum_outside_range, {"sum.outside_range", PI_SEQUENCE, PI_WARN,
+                                 "SUM listener outside the documented range", EXPFILL}},
+        {&ei_sum_blocked, {"sum.blocked", PI_RESPONSE_CODE, PI_ERROR,
+                           "SYN to a SUM port never answered (blocked)", EXPFILL}},
+        {&ei_sum_refused, {"sum.refused", PI_RESPONSE_CODE, PI_ERROR,
+                           "SYN to a SUM port answered by a reset (refused)", EXPFILL}},
+        {&ei_sum_not_sum_service, {"sum.not_sum_service", PI_PROTOCOL, PI_WARN,
+                                   "SUM TLS port answered by something that is not TLS",
+                                   EXPFILL}},
+    };
+    proto_sum = proto;
+    proto_register_field_array(proto, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_module_t *em = expert_register_protocol(proto);
+    expert_register_field_array(em, ei, array_length(ei));
+    sum_tap = register_tap("sum");
+}

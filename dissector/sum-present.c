@@ -17,9 +17,14 @@ static int proto_sum = -1;
 static int sum_tap = -1;
 
 static int hf_sum_family = -1;
+static int hf_sum_verdict = -1;
+static int hf_sum_finding = -1;
 static int hf_sum_sum_host = -1;
+static int hf_sum_sum_host6 = -1;
 static int hf_sum_target = -1;
+static int hf_sum_target6 = -1;
 static int hf_sum_holder = -1;
+static int hf_sum_holder6 = -1;
 static int hf_sum_port = -1;
 static int hf_sum_port_base = -1;
 static int hf_sum_port_offset = -1;
@@ -27,6 +32,7 @@ static int hf_sum_port_range_end = -1;
 static int hf_sum_overflow = -1;
 static int hf_sum_cause = -1;
 static int hf_sum_conflicting = -1;
+static int hf_sum_evidence = -1;
 static int hf_sum_confidence = -1;
 static int hf_sum_session = -1;
 static int hf_sum_peer_family = -1;
@@ -90,62 +96,88 @@ listener_moved(const sum_label_t *l, const sum_frame_t *f, SumPortPos *pos)
 
 /* --- the tree ------------------------------------------------------------- */
 
-static const char *
-addr_text(wmem_allocator_t *pool, const SumAddr *a)
+static void
+add_addr(proto_tree *st, int hf4, int hf6, tvbuff_t *tvb, const SumAddr *a)
 {
-    char buf[SUM_ADDR_STRLEN];
-    return wmem_strdup(pool, sum_addr_to_string(a, buf, sizeof buf));
+    if (a->family == 4) {
+        ws_in4_addr v4;
+        memcpy(&v4, a->bytes, sizeof v4);
+        proto_item_set_generated(proto_tree_add_ipv4(st, hf4, tvb, 0, 0, v4));
+    } else if (a->family == 6) {
+        ws_in6_addr v6;
+        memcpy(v6.bytes, a->bytes, sizeof v6.bytes);
+        proto_item_set_generated(proto_tree_add_ipv6(st, hf6, tvb, 0, 0, &v6));
+    }
+}
+
+static void
+add_uint(proto_tree *st, int hf, tvbuff_t *tvb, guint32 v)
+{
+    proto_item_set_generated(proto_tree_add_uint(st, hf, tvb, 0, 0, v));
+}
+
+/* An integer field with value strings, shown as its word alone ("Cause:
+ * conflict"): the number is for filters. */
+static void
+add_word(proto_tree *st, int hf, tvbuff_t *tvb, guint32 v, const char *word)
+{
+    proto_item_set_generated(
+        proto_tree_add_uint_format_value(st, hf, tvb, 0, 0, v, "%s", word));
+}
+
+static void
+add_allocation(proto_tree *st, tvbuff_t *tvb, const sum_label_t *l)
+{
+    if (l->have_pos) {
+        add_uint(st, hf_sum_port_base, tvb, l->pos.base);
+        add_uint(st, hf_sum_port_offset, tvb, l->pos.offset);
+        add_uint(st, hf_sum_port_range_end, tvb, l->pos.range_end);
+        proto_item_set_generated(
+            proto_tree_add_boolean(st, hf_sum_overflow, tvb, 0, 0, l->pos.overflow));
+    }
+    if (l->cause != SUM_CAUSE_UNKNOWN)
+        add_word(st, hf_sum_cause, tvb, l->cause, sum_plan_cause_name(l->cause));
+    if (l->alloc != NULL && l->alloc->conflicting_ports->len > 0) {
+        for (guint i = 0; i < l->alloc->conflicting_ports->len; i++)
+            add_uint(st, hf_sum_conflicting, tvb,
+                     g_array_index(l->alloc->conflicting_ports, guint16, i));
+        add_word(st, hf_sum_evidence, tvb, l->alloc->conflict_evidence,
+                 sum_evidence_name(l->alloc->conflict_evidence));
+    }
 }
 
 static proto_item *
-add_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sum_label_t *l,
-         const sum_frame_t *f)
+add_tree(tvbuff_t *tvb, proto_tree *tree, const sum_label_t *l, const sum_frame_t *f)
 {
     proto_item *ti = proto_tree_add_item(tree, proto_sum, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(ti);
     proto_item_append_text(ti, ": %s port %u (%s confidence)", sum_plan_family_name(l->family),
                            l->port, sum_plan_confidence_name(l->confidence));
     proto_tree *st = proto_item_add_subtree(ti, ett_sum);
-#define GEN(x) proto_item_set_generated(x)
-    GEN(proto_tree_add_string(st, hf_sum_family, tvb, 0, 0, sum_plan_family_name(l->family)));
-    if (l->sum_host.family != 0)
-        GEN(proto_tree_add_string(st, hf_sum_sum_host, tvb, 0, 0,
-                                  addr_text(pinfo->pool, &l->sum_host)));
-    if (l->target.family != 0)
-        GEN(proto_tree_add_string(st, hf_sum_target, tvb, 0, 0,
-                                  addr_text(pinfo->pool, &l->target)));
-    if (l->holder.family != 0)
-        GEN(proto_tree_add_string(st, hf_sum_holder, tvb, 0, 0,
-                                  addr_text(pinfo->pool, &l->holder)));
-    GEN(proto_tree_add_uint(st, hf_sum_port, tvb, 0, 0, l->port));
-    if (l->have_pos) {
-        GEN(proto_tree_add_uint(st, hf_sum_port_base, tvb, 0, 0, l->pos.base));
-        GEN(proto_tree_add_uint(st, hf_sum_port_offset, tvb, 0, 0, l->pos.offset));
-        GEN(proto_tree_add_uint(st, hf_sum_port_range_end, tvb, 0, 0, l->pos.range_end));
-        GEN(proto_tree_add_boolean(st, hf_sum_overflow, tvb, 0, 0, l->pos.overflow));
-    }
-    if (l->cause != SUM_CAUSE_UNKNOWN)
-        GEN(proto_tree_add_string(st, hf_sum_cause, tvb, 0, 0, sum_plan_cause_name(l->cause)));
-    if (l->alloc != NULL && l->alloc->conflicting_ports->len > 0) {
-        wmem_strbuf_t *b = wmem_strbuf_new(pinfo->pool, "");
-        for (guint i = 0; i < l->alloc->conflicting_ports->len; i++)
-            wmem_strbuf_append_printf(b, "%s%u", i ? "," : "",
-                                      g_array_index(l->alloc->conflicting_ports, guint16, i));
-        GEN(proto_tree_add_string(st, hf_sum_conflicting, tvb, 0, 0, wmem_strbuf_get_str(b)));
-    }
-    GEN(proto_tree_add_string(st, hf_sum_confidence, tvb, 0, 0,
-                              sum_plan_confidence_name(l->confidence)));
+    add_word(st, hf_sum_family, tvb, l->family, sum_plan_family_name(l->family));
+    if (l->has_verdict)
+        add_word(st, hf_sum_verdict, tvb, l->verdict_code,
+                 sum_plan_finding_name(l->verdict_code));
+    if (l->finding != NULL)
+        proto_item_set_generated(
+            proto_tree_add_string(st, hf_sum_finding, tvb, 0, 0, l->finding->message));
+    add_addr(st, hf_sum_sum_host, hf_sum_sum_host6, tvb, &l->sum_host);
+    add_addr(st, hf_sum_target, hf_sum_target6, tvb, &l->target);
+    add_addr(st, hf_sum_holder, hf_sum_holder6, tvb, &l->holder);
+    add_uint(st, hf_sum_port, tvb, l->port);
+    add_allocation(st, tvb, l);
+    add_word(st, hf_sum_confidence, tvb, l->confidence,
+             sum_plan_confidence_name(l->confidence));
     if (l->session != 0)
-        GEN(proto_tree_add_uint(st, hf_sum_session, tvb, 0, 0, l->session));
+        add_uint(st, hf_sum_session, tvb, l->session);
     if (l->peer_alloc != NULL) {
-        GEN(proto_tree_add_string(st, hf_sum_peer_family, tvb, 0, 0,
-                                  sum_plan_family_name(l->peer_alloc->family)));
-        GEN(proto_tree_add_uint(st, hf_sum_peer_port, tvb, 0, 0, l->peer_alloc->port));
-        GEN(proto_tree_add_string(st, hf_sum_peer_cause, tvb, 0, 0,
-                                  sum_plan_cause_name(l->peer_alloc->cause)));
+        add_word(st, hf_sum_peer_family, tvb, l->peer_alloc->family,
+                 sum_plan_family_name(l->peer_alloc->family));
+        add_uint(st, hf_sum_peer_port, tvb, l->peer_alloc->port);
+        add_word(st, hf_sum_peer_cause, tvb, l->peer_alloc->cause,
+                 sum_plan_cause_name(l->peer_alloc->cause));
     }
-    GEN(proto_tree_add_string(st, hf_sum_state, tvb, 0, 0, sum_conn_state_name(f->state)));
-#undef GEN
+    add_word(st, hf_sum_state, tvb, f->state, sum_conn_state_name(f->state));
     return ti;
 }
 
@@ -302,7 +334,7 @@ void
 sum_present(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sum_label_t *l,
             const sum_frame_t *f)
 {
-    proto_item *ti = add_tree(tvb, pinfo, tree, l, f);
+    proto_item *ti = add_tree(tvb, tree, l, f);
     if (l->confidence >= SUM_CONFIDENCE_MEDIUM) {
         set_info(pinfo, l);
         add_experts(pinfo, ti, l, f);
@@ -315,49 +347,87 @@ sum_present(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sum_label
 
 /* --- registration ---------------------------------------------------------- */
 
+/* Value strings from core's vocabulary, so that sum.cause == "conflict"
+ * filters on the words every front end prints. */
+static value_string family_vals[SUM_FAMILY_COUNT + 1];
+static value_string cause_vals[SUM_CAUSE_COUNT + 1];
+static value_string confidence_vals[SUM_CONFIDENCE_COUNT + 1];
+static value_string state_vals[SUM_CONN_STATE_COUNT + 1];
+static value_string verdict_vals[SUM_FINDING_COUNT + 1];
+static value_string evidence_vals[SUM_EVIDENCE_COUNT + 1];
+
+static void
+build_vals(void)
+{
+    for (guint i = 0; i < SUM_FAMILY_COUNT; i++)
+        family_vals[i] = (value_string){i, sum_plan_family_name((SumFamily)i)};
+    for (guint i = 0; i < SUM_CAUSE_COUNT; i++)
+        cause_vals[i] = (value_string){i, sum_plan_cause_name((SumCause)i)};
+    for (guint i = 0; i < SUM_CONFIDENCE_COUNT; i++)
+        confidence_vals[i] = (value_string){i, sum_plan_confidence_name((SumConfidence)i)};
+    for (guint i = 0; i < SUM_CONN_STATE_COUNT; i++)
+        state_vals[i] = (value_string){i, sum_conn_state_name((SumConnState)i)};
+    for (guint i = 0; i < SUM_FINDING_COUNT; i++)
+        verdict_vals[i] = (value_string){i, sum_plan_finding_name((SumFindingCode)i)};
+    for (guint i = 0; i < SUM_EVIDENCE_COUNT; i++)
+        evidence_vals[i] = (value_string){i, sum_evidence_name((SumEvidence)i)};
+}
+
+#define SUM_HF(id, name, abbr, type, display, strings, blurb)                               \
+    {&(id), {(name), (abbr), (type), (display), (strings), 0x0, (blurb), HFILL}}
+
 void
 sum_present_register(int proto)
 {
     static hf_register_info hf[] = {
-        {&hf_sum_family, {"Family", "sum.family", FT_STRING, BASE_NONE, NULL, 0x0,
-                          "SUM port family: bootstrap, control, message, callback, ipc, "
-                          "firmware", HFILL}},
-        {&hf_sum_sum_host, {"SUM host", "sum.sum_host", FT_STRING, BASE_NONE, NULL, 0x0,
-                            "The machine SUM runs on", HFILL}},
-        {&hf_sum_target, {"Target", "sum.target", FT_STRING, BASE_NONE, NULL, 0x0,
-                          "The machine being updated", HFILL}},
-        {&hf_sum_holder, {"Port holder", "sum.holder", FT_STRING, BASE_NONE, NULL, 0x0,
-                          "The host that holds (binds) the SUM port", HFILL}},
-        {&hf_sum_port, {"Port", "sum.port", FT_UINT16, BASE_DEC, NULL, 0x0,
-                        "The family's port in this connection", HFILL}},
-        {&hf_sum_port_base, {"Base port", "sum.port.base", FT_UINT16, BASE_DEC, NULL, 0x0,
-                             "First port the family tries", HFILL}},
-        {&hf_sum_port_offset, {"Offset", "sum.port.offset", FT_UINT16, BASE_DEC, NULL, 0x0,
-                               "Index in the family's sequence (0 = base; firmware: 80, "
-                               "63000, ...)", HFILL}},
-        {&hf_sum_port_range_end, {"Documented range end", "sum.port.range_end", FT_UINT16,
-                                  BASE_DEC, NULL, 0x0, NULL, HFILL}},
-        {&hf_sum_overflow, {"Outside the documented range", "sum.overflow", FT_BOOLEAN,
-                            BASE_NONE, NULL, 0x0, NULL, HFILL}},
-        {&hf_sum_cause, {"Cause", "sum.cause", FT_STRING, BASE_NONE, NULL, 0x0,
-                         "Why this port: default, concurrent, ipc-reserved, conflict, "
-                         "overflow", HFILL}},
-        {&hf_sum_conflicting, {"Ports in the way", "sum.conflicting_ports", FT_STRING,
-                               BASE_NONE, NULL, 0x0,
-                               "Lower ports held by another program", HFILL}},
-        {&hf_sum_confidence, {"Confidence", "sum.confidence", FT_STRING, BASE_NONE, NULL,
-                              0x0, "How sure the label is: low, medium, high", HFILL}},
-        {&hf_sum_session, {"Session", "sum.session", FT_UINT32, BASE_DEC, NULL, 0x0,
-                           "One id for all flows between the same SUM host and target",
-                           HFILL}},
-        {&hf_sum_peer_family, {"Peer family", "sum.peer.family", FT_STRING, BASE_NONE, NULL,
-                               0x0, "The other end's SUM port family", HFILL}},
-        {&hf_sum_peer_port, {"Peer port", "sum.peer.port", FT_UINT16, BASE_DEC, NULL, 0x0,
-                             NULL, HFILL}},
-        {&hf_sum_peer_cause, {"Peer cause", "sum.peer.cause", FT_STRING, BASE_NONE, NULL,
-                              0x0, NULL, HFILL}},
-        {&hf_sum_state, {"Connection state", "sum.state", FT_STRING, BASE_NONE, NULL, 0x0,
-                         "Zeek-style: S0 unanswered, REJ refused, SF closed ...", HFILL}},
+        SUM_HF(hf_sum_family, "Family", "sum.family", FT_UINT8, BASE_DEC, VALS(family_vals),
+               "SUM port family: bootstrap, control, message, callback, ipc, firmware"),
+        SUM_HF(hf_sum_verdict, "Verdict", "sum.verdict", FT_UINT8, BASE_DEC,
+               VALS(verdict_vals), "The failure this connection shows: PORT_BLOCKED, "
+               "PORT_REFUSED, NOT_SUM_SERVICE"),
+        SUM_HF(hf_sum_finding, "Finding", "sum.finding", FT_STRING, BASE_NONE, NULL,
+               "The finding of the reconstruction this connection is evidence of"),
+        SUM_HF(hf_sum_sum_host, "SUM host", "sum.sum_host", FT_IPv4, BASE_NONE, NULL,
+               "The machine SUM runs on"),
+        SUM_HF(hf_sum_sum_host6, "SUM host", "sum.sum_host6", FT_IPv6, BASE_NONE, NULL,
+               "The machine SUM runs on (IPv6)"),
+        SUM_HF(hf_sum_target, "Target", "sum.target", FT_IPv4, BASE_NONE, NULL,
+               "The machine being updated"),
+        SUM_HF(hf_sum_target6, "Target", "sum.target6", FT_IPv6, BASE_NONE, NULL,
+               "The machine being updated (IPv6)"),
+        SUM_HF(hf_sum_holder, "Port holder", "sum.holder", FT_IPv4, BASE_NONE, NULL,
+               "The host that holds (binds) the SUM port"),
+        SUM_HF(hf_sum_holder6, "Port holder", "sum.holder6", FT_IPv6, BASE_NONE, NULL,
+               "The host that holds (binds) the SUM port (IPv6)"),
+        SUM_HF(hf_sum_port, "Port", "sum.port", FT_UINT16, BASE_DEC, NULL,
+               "The family's port in this connection (the source port for message)"),
+        SUM_HF(hf_sum_port_base, "Base port", "sum.port.base", FT_UINT16, BASE_DEC, NULL,
+               "First port the family tries"),
+        SUM_HF(hf_sum_port_offset, "Offset", "sum.port.offset", FT_UINT16, BASE_DEC, NULL,
+               "Index in the family's sequence (0 = base; firmware: 80, 63000, ...)"),
+        SUM_HF(hf_sum_port_range_end, "Documented range end", "sum.port.range_end",
+               FT_UINT16, BASE_DEC, NULL, NULL),
+        SUM_HF(hf_sum_overflow, "Outside the documented range", "sum.overflow", FT_BOOLEAN,
+               BASE_NONE, NULL, NULL),
+        SUM_HF(hf_sum_cause, "Cause", "sum.cause", FT_UINT8, BASE_DEC, VALS(cause_vals),
+               "Why this port: default, concurrent, ipc-reserved, conflict, overflow"),
+        SUM_HF(hf_sum_conflicting, "Port in the way", "sum.conflicting_ports", FT_UINT16,
+               BASE_DEC, NULL, "A lower port held by another program (one item each)"),
+        SUM_HF(hf_sum_evidence, "Evidence", "sum.evidence", FT_UINT8, BASE_DEC,
+               VALS(evidence_vals), "How the ports in the way are known: traffic, probe, "
+               "inferred"),
+        SUM_HF(hf_sum_confidence, "Confidence", "sum.confidence", FT_UINT8, BASE_DEC,
+               VALS(confidence_vals), "How sure the label is: low, medium, high"),
+        SUM_HF(hf_sum_session, "Session", "sum.session", FT_UINT32, BASE_DEC, NULL,
+               "One id for all flows between the same SUM host and target"),
+        SUM_HF(hf_sum_peer_family, "Peer family", "sum.peer.family", FT_UINT8, BASE_DEC,
+               VALS(family_vals), "The other end's SUM port family"),
+        SUM_HF(hf_sum_peer_port, "Peer port", "sum.peer.port", FT_UINT16, BASE_DEC, NULL,
+               "The other end's SUM port (a message connection's control listener)"),
+        SUM_HF(hf_sum_peer_cause, "Peer cause", "sum.peer.cause", FT_UINT8, BASE_DEC,
+               VALS(cause_vals), "Why the other end's port"),
+        SUM_HF(hf_sum_state, "Connection state", "sum.state", FT_UINT8, BASE_DEC,
+               VALS(state_vals), "Zeek-style: S0 unanswered, REJ refused, SF closed ..."),
     };
     static gint *ett[] = {&ett_sum};
     static ei_register_info ei[] = {
@@ -378,6 +448,7 @@ sum_present_register(int proto)
                                    EXPFILL}},
     };
     proto_sum = proto;
+    build_vals();
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     expert_module_t *em = expert_register_protocol(proto);

@@ -1,11 +1,16 @@
 # dissector/: the plugin loaded into the real tshark (never installed: a
 # private HOME per run, as 'nobody' when root), against every sample's truth,
-# over tcpdump's corpus, and fuzzed with corrupted copies of the samples.
+# what it shows (fields in filters, expert items), over tcpdump's corpus,
+# and fuzzed with corrupted copies of the samples.
 if(TARGET sum AND TSHARK)
   add_test(NAME dissector_samples
            COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/dissector/check_plugin.py
                    $<TARGET_FILE:sum> ${SUMSCOPE_SAMPLES_DIR})
   set_tests_properties(dissector_samples PROPERTIES LABELS dissector TIMEOUT 600)
+  add_test(NAME dissector_views
+           COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/dissector/check_views.py
+                   $<TARGET_FILE:sum> ${SUMSCOPE_SAMPLES_DIR})
+  set_tests_properties(dissector_views PROPERTIES LABELS dissector TIMEOUT 600)
   if(EXISTS ${SUMSCOPE_CORPUS_DIR})
     add_test(NAME dissector_corpus
              COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/dissector/check_corpus.py

@@ -15,8 +15,9 @@ import sys
 from tsharklib import Tshark
 
 FIELDS = ["frame.number", "ip.src", "ipv6.src", "ip.dst", "ipv6.dst", "tcp.srcport",
-          "tcp.dstport", "udp.srcport", "udp.dstport", "tcp.flags.syn", "tcp.flags.ack", "sum.family", "sum.holder",
-          "sum.port", "sum.port.base", "sum.port.offset", "sum.overflow", "sum.cause",
+          "tcp.dstport", "udp.srcport", "udp.dstport", "tcp.flags.syn", "tcp.flags.ack",
+          "sum.family", "sum.holder", "sum.holder6", "sum.port", "sum.port.base",
+          "sum.port.offset", "sum.overflow", "sum.cause",
           "sum.confidence", "sum.session", "sum.peer.port", "sum.peer.cause",
           "tls.handshake.type", "sum.blocked", "sum.refused", "sum.not_sum_service",
           "sum.overflow.expert", "sum.fallback", "sum.fallback.normal", "sum.outside_range"]
@@ -31,6 +32,10 @@ def src(r):
 
 def dst(r):
     return r["ip.dst"] or r["ipv6.dst"]
+
+
+def holder(r):
+    return r["sum.holder"] or r["sum.holder6"]
 
 
 def offset_of(family, port, base):
@@ -66,7 +71,7 @@ def check_sample(ts, truth, path):
             ok = [r for r in hits if r["sum.peer.cause"] == cause]
         else:
             hits = [r for r in labelled if r["sum.family"] == fam and r["sum.port"] == str(port)
-                    and r["sum.holder"] == host]
+                    and holder(r) == host]
             ok = [r for r in hits if r["sum.cause"] == cause and
                   r["sum.port.base"] == str(base) and
                   r["sum.port.offset"] == str(offset_of(fam, port, base)) and

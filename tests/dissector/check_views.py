@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""What the SUM plugin shows, checked in the real tshark: the typed fields
+in display filters (addresses, value strings) and the verdicts' expert items.
+
+usage: check_views.py PLUGIN_SO SAMPLES_DIR
+"""
+import os
+import re
+import sys
+
+from tsharklib import Tshark
+
+
+def count(ts, path, flt, *extra):
+    p = ts.run("-r", ts.readable(path), *extra, "-Y", flt, "-T", "fields", "-e", "frame.number")
+    if p.returncode != 0:
+        raise RuntimeError("-Y '%s' on %s: %s" % (flt, path, p.stderr[-300:]))
+    return len(p.stdout.split())
+
+
+def check_filters(ts, sdir):
+    """Addresses compare as addresses, integer fields by their names."""
+    errs = []
+    demo, v6 = os.path.join(sdir, "demo.pcapng"), os.path.join(sdir, "ipv6.pcapng")
+    fields = ["sum.target", "sum.target6", "sum.holder", "sum.cause", "sum.family"]
+    rows = ts.fields(demo, fields, "-2")
+    rows6 = ts.fields(v6, fields, "-2")
+    cases = [
+        (demo, "sum.target == 10.77.0.0/24", [r for r in rows if r["sum.target"]]),
+        (demo, "sum.holder == 10.77.0.1", [r for r in rows if r["sum.holder"] == "10.77.0.1"]),
+        (demo, 'sum.cause == "conflict"', [r for r in rows if r["sum.cause"] == "conflict"]),
+        (demo, 'sum.family == "message"', [r for r in rows if r["sum.family"] == "message"]),
+        (demo, 'sum.confidence == "high" && sum.family == "firmware"',
+         [r for r in rows if r["sum.family"] == "firmware"]),
+        (v6, "sum.target6 == fd77::/64", [r for r in rows6 if r["sum.target6"]]),
+        (v6, "sum.target == 0.0.0.0/0", []),
+    ]
+    for path, flt, want in cases:
+        got = count(ts, path, flt, "-2")
+        if got != len(want) or (not want and "0.0.0.0" not in flt):
+            errs.append("%s: -Y '%s' matches %d frames, want %d" % (
+                os.path.basename(path), flt, got, len(want)))
+    return errs
+
+
+def check_experts(ts, sdir):
+    """Verdicts' expert items say how sure and what was seen."""
+    errs = []
+    want = [("blocked.pcap", "sum.blocked", r"not answered \(\d+ SYNs?\).*(medium|high) "
+             r"confidence"),
+            ("refused.pcap", "sum.refused", r"answered by a reset.*(medium|high) confidence"),
+            ("control-moved.pcap", "sum.not_sum_service",
+             r"answered with other, not TLS.*(medium|high) confidence")]
+    for name, ei, rx in want:
+        rows = ts.fields(os.path.join(sdir, name), ["_ws.expert.message"], "-2", "-Y", ei)
+        if not rows or not any(re.search(rx, r["_ws.expert.message"]) for r in rows):
+            errs.append("%s: no %s saying /%s/" % (name, ei, rx))
+    return errs
+
+
+def main():
+    plugin, sdir = sys.argv[1], sys.argv[2]
+    ts = Tshark(plugin)
+    checks = [("display filters on typed fields", lambda: check_filters(ts, sdir)),
+              ("verdict expert items", lambda: check_experts(ts, sdir))]
+    passed = failed = 0
+    for name, fn in checks:
+        errs = fn()
+        if errs:
+            failed += 1
+            print("FAIL %s" % name)
+            for e in errs[:20]:
+                print("     " + e)
+        else:
+            passed += 1
+            print("ok   %s" % name)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -4,6 +4,10 @@
  * sum-follow.c decided) and the frame's connection, and writes the protocol
  * tree, the Info column, the expert items and the tap. It decides nothing
  * about SUM; its words are core's (sum_plan_*_name).
+ *
+ * A candidate (a guess from the port number only) is shown under its own
+ * field, sum.candidate, and never as the protocol: "sum" matches only frames
+ * the plugin is sure enough of, and a capture with no SUM shows nothing.
  */
 #include "config-sum.h"
 
@@ -39,8 +43,13 @@ static int hf_sum_peer_family = -1;
 static int hf_sum_peer_port = -1;
 static int hf_sum_peer_cause = -1;
 static int hf_sum_state = -1;
+static int hf_sum_candidate = -1;
+static int hf_sum_candidate_port = -1;
+static int hf_sum_candidate_holder = -1;
+static int hf_sum_candidate_holder6 = -1;
 
 static gint ett_sum = -1;
+static gint ett_sum_candidate = -1;
 
 static expert_field ei_sum_fallback = EI_INIT;
 static expert_field ei_sum_fallback_normal = EI_INIT;
@@ -179,6 +188,20 @@ add_tree(tvbuff_t *tvb, proto_tree *tree, const sum_label_t *l, const sum_frame_
     }
     add_word(st, hf_sum_state, tvb, f->state, sum_conn_state_name(f->state));
     return ti;
+}
+
+/* A guess from the port number alone: its own item, not the protocol's. */
+static void
+add_candidate(tvbuff_t *tvb, proto_tree *tree, const sum_label_t *l)
+{
+    proto_item *ti = proto_tree_add_uint_format_value(
+        tree, hf_sum_candidate, tvb, 0, 0, l->family,
+        "%s port %u (port number only, not confirmed as SUM)", sum_plan_family_name(l->family),
+        l->port);
+    proto_item_set_generated(ti);
+    proto_tree *st = proto_item_add_subtree(ti, ett_sum_candidate);
+    add_uint(st, hf_sum_candidate_port, tvb, l->port);
+    add_addr(st, hf_sum_candidate_holder, hf_sum_candidate_holder6, tvb, &l->holder);
 }
 
 static void
@@ -334,8 +357,10 @@ void
 sum_present(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sum_label_t *l,
             const sum_frame_t *f)
 {
-    proto_item *ti = add_tree(tvb, tree, l, f);
-    if (l->confidence >= SUM_CONFIDENCE_MEDIUM) {
+    if (l->candidate) {
+        add_candidate(tvb, tree, l);
+    } else {
+        proto_item *ti = add_tree(tvb, tree, l, f);
         set_info(pinfo, l);
         add_experts(pinfo, ti, l, f);
     }
@@ -428,8 +453,17 @@ sum_present_register(int proto)
                VALS(cause_vals), "Why the other end's port"),
         SUM_HF(hf_sum_state, "Connection state", "sum.state", FT_UINT8, BASE_DEC,
                VALS(state_vals), "Zeek-style: S0 unanswered, REJ refused, SF closed ..."),
+        SUM_HF(hf_sum_candidate, "SUM candidate", "sum.candidate", FT_UINT8, BASE_DEC,
+               VALS(family_vals), "A SUM port by its number only, not confirmed: the "
+               "family it would be"),
+        SUM_HF(hf_sum_candidate_port, "Port", "sum.candidate.port", FT_UINT16, BASE_DEC, NULL,
+               NULL),
+        SUM_HF(hf_sum_candidate_holder, "Port holder", "sum.candidate.holder", FT_IPv4,
+               BASE_NONE, NULL, NULL),
+        SUM_HF(hf_sum_candidate_holder6, "Port holder", "sum.candidate.holder6", FT_IPv6,
+               BASE_NONE, NULL, NULL),
     };
-    static gint *ett[] = {&ett_sum};
+    static gint *ett[] = {&ett_sum, &ett_sum_candidate};
     static ei_register_info ei[] = {
         {&ei_sum_fallback, {"sum.fallback", PI_SEQUENCE, PI_WARN,
                             "SUM port allocation fell back", EXPFILL}},

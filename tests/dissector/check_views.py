@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """What the SUM plugin shows, checked in the real tshark: the typed fields
-in display filters (addresses, value strings) and the verdicts' expert items.
+in display filters (addresses, value strings); that a guess from the port
+number never matches "sum"; the verdicts' expert items.
 
 usage: check_views.py PLUGIN_SO SAMPLES_DIR
 """
+import glob
 import os
 import re
 import sys
@@ -43,6 +45,24 @@ def check_filters(ts, sdir):
     return errs
 
 
+def check_candidates(ts, sdir):
+    """A guess from the port number (low confidence) is sum.candidate, never
+    sum: -Y sum on a capture without SUM shows nothing."""
+    errs = []
+    for path in sorted(glob.glob(os.path.join(sdir, "decoy-*.pcap"))):
+        for extra in ([], ["-2"]):
+            n = count(ts, path, "sum", *extra)
+            if n:
+                errs.append("%s %s: -Y sum matches %d frames" % (
+                    os.path.basename(path), " ".join(extra), n))
+    if not count(ts, os.path.join(sdir, "decoy-service.pcap"), "sum.candidate"):
+        errs.append("decoy-service.pcap: the 62286 guess is not shown as sum.candidate")
+    for extra in ([], ["-2"]):
+        if not count(ts, os.path.join(sdir, "msg-base.pcap"), "sum", *extra):
+            errs.append("msg-base.pcap %s: -Y sum matches nothing" % " ".join(extra))
+    return errs
+
+
 def check_experts(ts, sdir):
     """Verdicts' expert items say how sure and what was seen."""
     errs = []
@@ -62,6 +82,7 @@ def main():
     plugin, sdir = sys.argv[1], sys.argv[2]
     ts = Tshark(plugin)
     checks = [("display filters on typed fields", lambda: check_filters(ts, sdir)),
+              ("candidates are not sum", lambda: check_candidates(ts, sdir)),
               ("verdict expert items", lambda: check_experts(ts, sdir))]
     passed = failed = 0
     for name, fn in checks:

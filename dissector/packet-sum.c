@@ -219,7 +219,7 @@ proto_register_sum(void)
     proto_sum = proto_register_protocol("HP Smart Update Manager", "SUM", "sum");
     proto_sum_port = proto_register_protocol_in_name_only(
         "HP Smart Update Manager (ports)", "SUM ports", "sum.ports", proto_sum, FT_PROTOCOL);
-    sum_present_register(proto_sum);
+    sum_present_register(proto_sum, proto_sum_port);
 
     active_profile = sum_plan_profile_copy(sum_plan_profile_default());
     build_relevant_ports();
@@ -239,6 +239,7 @@ proto_reg_handoff_sum(void)
     tls_handle = find_dissector_add_dependency("tls", proto_sum);
     http_handle = find_dissector_add_dependency("http", proto_sum);
     sum_follow_handoff(proto_sum, wanted);
+    sum_present_handoff();
     register_postdissector(sum_post_handle);
     set_postdissector_wanted_hfids(sum_post_handle, wanted);
     register_ports();

@@ -65,7 +65,8 @@ gboolean sum_follow_frame(packet_info *pinfo, proto_tree *tree, sum_label_t *lab
 const SumResult *sum_follow_result(guint *generation);
 
 /* sum-present.c: fields, columns, expert items. */
-void sum_present_register(int proto);
+void sum_present_register(int proto, int proto_ports);
+void sum_present_handoff(void);
 void sum_present(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sum_label_t *label,
                  const sum_frame_t *frame);
 

@@ -2,8 +2,9 @@
  *
  * The presentation half of the plugin: it reads a sum_label_t (what
  * sum-follow.c decided) and the frame's connection, and writes the protocol
- * tree, the Info column, the expert items and the tap. It decides nothing
- * about SUM; its words are core's (sum_plan_*_name).
+ * tree, the Info and Protocol columns, the expert items and the tap. It
+ * decides nothing about SUM; its words are core's (sum_plan_*_name), so the
+ * packet list says what sumscope says.
  *
  * A candidate (a guess from the port number only) is shown under its own
  * field, sum.candidate, and never as the protocol: "sum" matches only frames
@@ -18,6 +19,10 @@
 #include "packet-sum.h"
 
 static int proto_sum = -1;
+static int proto_sum_port = -1;
+static int proto_tcp = -1;
+static int proto_udp = -1;
+static int proto_data = -1;
 static int sum_tap = -1;
 
 static int hf_sum_family = -1;
@@ -61,6 +66,22 @@ static expert_field ei_sum_not_sum_service = EI_INIT;
 
 /* --- words ---------------------------------------------------------------- */
 
+/* The verdicts in the Info column: loud, since they are why one looks. */
+static const char *
+verdict_word(SumFindingCode code)
+{
+    switch (code) {
+    case SUM_FINDING_PORT_BLOCKED:
+        return "BLOCKED";
+    case SUM_FINDING_PORT_REFUSED:
+        return "REFUSED";
+    case SUM_FINDING_NOT_SUM_SERVICE:
+        return "NOT SUM";
+    default:
+        return sum_plan_finding_name(code);
+    }
+}
+
 /* The listener a verdict is about: the responder's port (a message
  * connection fails on the target's control port). */
 static void
@@ -88,6 +109,42 @@ append_taken(wmem_strbuf_t *b, const SumAllocation *a)
     wmem_strbuf_append(b, " taken");
 }
 
+/* Why this port, in a word or two; nothing where the port is the normal
+ * one (the base, or 61001 past SUM's own IPC on 61000). */
+static void
+append_cause(wmem_strbuf_t *b, const sum_label_t *l)
+{
+    switch (l->cause) {
+    case SUM_CAUSE_CONFLICT:
+        wmem_strbuf_append(b, " conflict");
+        append_taken(b, l->alloc);
+        break;
+    case SUM_CAUSE_OVERFLOW:
+        wmem_strbuf_append(b, " overflow");
+        if (l->have_pos)
+            wmem_strbuf_append_printf(b, ": past %u", l->pos.range_end);
+        break;
+    case SUM_CAUSE_CONCURRENT:
+        wmem_strbuf_append(b, " concurrent");
+        break;
+    case SUM_CAUSE_UNKNOWN:
+        if (l->have_pos && l->pos.offset > 0 && l->family != SUM_FAMILY_BOOTSTRAP)
+            wmem_strbuf_append_printf(b, " (base %u)", l->pos.base);
+        break;
+    default:
+        break;
+    }
+}
+
+static gboolean
+cause_is_news(const sum_label_t *l)
+{
+    return l->cause == SUM_CAUSE_CONFLICT || l->cause == SUM_CAUSE_OVERFLOW ||
+           l->cause == SUM_CAUSE_CONCURRENT ||
+           (l->cause == SUM_CAUSE_UNKNOWN && l->have_pos && l->pos.offset > 0 &&
+            l->family != SUM_FAMILY_BOOTSTRAP);
+}
+
 /* The control listener a message connection reached, when it is past its
  * documented port: it moved (SUM-PORTS.md, "a control listener that moved"). */
 static gboolean
@@ -101,6 +158,36 @@ listener_moved(const sum_label_t *l, const sum_frame_t *f, SumPortPos *pos)
     gboolean orig_is_host = sum_addr_equal(&c->orig, &l->sum_host) && c->orig_port == l->port;
     guint16 port = orig_is_host ? c->resp_port : c->orig_port;
     return r != NULL && sum_plan_position(r, port, pos) && pos->offset > 0;
+}
+
+/* The frame's outcome in the project's words: "SUM control 62286 BLOCKED",
+ * "SUM message 60001 conflict: 60000 taken", "SUM callback 61001",
+ * "SUM control 62287 moved: 62286 taken". */
+static const char *
+outcome_text(wmem_allocator_t *pool, const sum_label_t *l, const sum_frame_t *f)
+{
+    wmem_strbuf_t *b = wmem_strbuf_new(pool, "SUM ");
+    if (l->has_verdict) {
+        SumFamily fam;
+        guint16 port;
+        verdict_port(l, f, &fam, &port);
+        wmem_strbuf_append_printf(b, "%s %u %s", sum_plan_family_name(fam), port,
+                                  verdict_word(l->verdict_code));
+        return wmem_strbuf_get_str(b);
+    }
+    SumPortPos lp;
+    gboolean moved = listener_moved(l, f, &lp);
+    if (!moved || cause_is_news(l)) {
+        wmem_strbuf_append_printf(b, "%s %u", sum_plan_family_name(l->family), l->port);
+        append_cause(b, l);
+    }
+    if (moved) {
+        wmem_strbuf_append_printf(b, "%scontrol %u moved", cause_is_news(l) ? "; " : "",
+                                  lp.port);
+        if (l->peer_alloc != NULL && l->peer_alloc->cause == SUM_CAUSE_CONFLICT)
+            append_taken(b, l->peer_alloc);
+    }
+    return wmem_strbuf_get_str(b);
 }
 
 /* --- the tree ------------------------------------------------------------- */
@@ -156,12 +243,13 @@ add_allocation(proto_tree *st, tvbuff_t *tvb, const sum_label_t *l)
 }
 
 static proto_item *
-add_tree(tvbuff_t *tvb, proto_tree *tree, const sum_label_t *l, const sum_frame_t *f)
+add_tree(tvbuff_t *tvb, proto_tree *tree, const sum_label_t *l, const sum_frame_t *f,
+         const char *outcome)
 {
     proto_item *ti = proto_tree_add_item(tree, proto_sum, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(ti);
-    proto_item_append_text(ti, ": %s port %u (%s confidence)", sum_plan_family_name(l->family),
-                           l->port, sum_plan_confidence_name(l->confidence));
+    proto_item_append_text(ti, ": %s (%s confidence)", outcome + 4,
+                           sum_plan_confidence_name(l->confidence));
     proto_tree *st = proto_item_add_subtree(ti, ett_sum);
     add_word(st, hf_sum_family, tvb, l->family, sum_plan_family_name(l->family));
     if (l->has_verdict)
@@ -204,16 +292,23 @@ add_candidate(tvbuff_t *tvb, proto_tree *tree, const sum_label_t *l)
     add_addr(st, hf_sum_candidate_holder, hf_sum_candidate_holder6, tvb, &l->holder);
 }
 
+/* --- columns -------------------------------------------------------------- */
+
+/* SUM names the frame in the Protocol column where no protocol above the
+ * transport took it (SYN, ACK, reset, undecoded data): TLS, HTTP, SMB, SSH
+ * keep theirs. */
 static void
-set_info(packet_info *pinfo, const sum_label_t *l)
+set_protocol(packet_info *pinfo)
 {
-    gboolean fallback = l->have_pos && l->pos.offset > 0 && l->cause != SUM_CAUSE_DEFAULT &&
-                        l->family != SUM_FAMILY_BOOTSTRAP;
-    col_prepend_fstr(pinfo->cinfo, COL_INFO, "[SUM %s%s%s%s] ", sum_plan_family_name(l->family),
-                     fallback ? " fallback" : "",
-                     fallback && l->cause != SUM_CAUSE_UNKNOWN ? ": " : "",
-                     fallback && l->cause != SUM_CAUSE_UNKNOWN ? sum_plan_cause_name(l->cause)
-                                                               : "");
+    for (wmem_list_frame_t *fr = wmem_list_tail(pinfo->layers); fr != NULL;
+         fr = wmem_list_frame_prev(fr)) {
+        int id = GPOINTER_TO_INT(wmem_list_frame_data(fr));
+        if (id == proto_sum || id == proto_sum_port || id == proto_data)
+            continue;
+        if (id == proto_tcp || id == proto_udp)
+            col_set_str(pinfo->cinfo, COL_PROTOCOL, "SUM");
+        return;
+    }
 }
 
 /* --- expert items ---------------------------------------------------------- */
@@ -360,8 +455,10 @@ sum_present(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sum_label
     if (l->candidate) {
         add_candidate(tvb, tree, l);
     } else {
-        proto_item *ti = add_tree(tvb, tree, l, f);
-        set_info(pinfo, l);
+        const char *outcome = outcome_text(pinfo->pool, l, f);
+        proto_item *ti = add_tree(tvb, tree, l, f, outcome);
+        col_prepend_fstr(pinfo->cinfo, COL_INFO, "[%s] ", outcome);
+        set_protocol(pinfo);
         add_experts(pinfo, ti, l, f);
     }
     sum_tap_info_t *tap = wmem_new0(pinfo->pool, sum_tap_info_t);
@@ -402,7 +499,7 @@ build_vals(void)
     {&(id), {(name), (abbr), (type), (display), (strings), 0x0, (blurb), HFILL}}
 
 void
-sum_present_register(int proto)
+sum_present_register(int proto, int proto_ports)
 {
     static hf_register_info hf[] = {
         SUM_HF(hf_sum_family, "Family", "sum.family", FT_UINT8, BASE_DEC, VALS(family_vals),
@@ -482,10 +579,19 @@ sum_present_register(int proto)
                                    EXPFILL}},
     };
     proto_sum = proto;
+    proto_sum_port = proto_ports;
     build_vals();
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     expert_module_t *em = expert_register_protocol(proto);
     expert_register_field_array(em, ei, array_length(ei));
     sum_tap = register_tap("sum");
+}
+
+void
+sum_present_handoff(void)
+{
+    proto_tcp = proto_get_id_by_filter_name("tcp");
+    proto_udp = proto_get_id_by_filter_name("udp");
+    proto_data = proto_get_id_by_filter_name("data");
 }

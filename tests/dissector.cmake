@@ -1,6 +1,6 @@
 # dissector/: the plugin loaded into the real tshark (never installed: a
 # private HOME per run, as 'nobody' when root), against every sample's truth,
-# what it shows (fields in filters, expert items), over tcpdump's corpus,
+# what it shows (columns, filters, expert items), over tcpdump's corpus,
 # and fuzzed with corrupted copies of the samples.
 if(TARGET sum AND TSHARK)
   add_test(NAME dissector_samples

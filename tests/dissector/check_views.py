@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""What the SUM plugin shows, checked in the real tshark: the typed fields
-in display filters (addresses, value strings); that a guess from the port
-number never matches "sum"; the verdicts' expert items.
+"""What the SUM plugin shows, checked in the real tshark: the Info column's
+outcomes and the Protocol column, in one pass and in two (-2); the typed
+fields in display filters (addresses, value strings); that a guess from the
+port number never matches "sum"; the verdicts' expert items.
 
 usage: check_views.py PLUGIN_SO SAMPLES_DIR
 """
@@ -11,6 +12,75 @@ import re
 import sys
 
 from tsharklib import Tshark
+
+
+# Info column prefixes every pass must show ("1": one pass, "2": two).
+INFO = {
+    "blocked.pcap": {"1": ["[SUM control 62286 BLOCKED]"], "2": ["[SUM control 62286 BLOCKED]"]},
+    "refused.pcap": {"1": ["[SUM control 62286 REFUSED]"],
+                     "2": ["[SUM control 62286 REFUSED]", "[SUM control 62287 REFUSED]"]},
+    "msg-conflict.pcap": {"1": ["[SUM message 60001 (base 60000)]"],
+                          "2": ["[SUM message 60001 conflict: 60000 taken]",
+                                "[SUM message 60002 conflict: 60000 taken]"]},
+    "control-moved.pcap": {"1": ["[SUM control 62287 moved]", "[SUM control 62286 NOT SUM]"],
+                           "2": ["[SUM control 62287 moved: 62286 taken]",
+                                 "[SUM control 62286 NOT SUM]",
+                                 "[SUM message 60001 concurrent]"]},
+    "callback-normal.pcap": {"1": ["[SUM callback 61001]"], "2": ["[SUM callback 61001]"]},
+    "demo.pcapng": {"1": ["[SUM callback 61001 BLOCKED]"],
+                    "2": ["[SUM callback 61001 BLOCKED]",
+                          "[SUM firmware 63000 conflict: 80 taken]",
+                          "[SUM control 62286 NOT SUM]",
+                          "[SUM message 60003 conflict: 60000 taken; control 62287 moved: "
+                          "62286 taken]"]},
+}
+# Words the Info column never uses: 61001 is the normal callback port.
+INFO_NEVER = ["fallback", "ipc-reserved"]
+COLS = ["frame.number", "_ws.col.Protocol", "_ws.col.Info", "sum.confidence", "tcp.flags.syn",
+        "tls.record.content_type", "http.request", "http.response"]
+
+
+def passes(ts, path, fields):
+    return {"1": ts.fields(path, fields), "2": ts.fields(path, fields, "-2")}
+
+
+def check_columns(ts, sdir):
+    errs = []
+    for name, want in sorted(INFO.items()):
+        for n, rows in passes(ts, os.path.join(sdir, name), COLS).items():
+            infos = [r["_ws.col.Info"] for r in rows]
+            for w in want[n]:
+                if not any(i.startswith(w + " ") for i in infos):
+                    errs.append("%s (%s pass): no Info starting '%s'" % (name, n, w))
+            for i in infos:
+                if i.startswith("[SUM") and any(x in i.split("]")[0] for x in INFO_NEVER):
+                    errs.append("%s (%s pass): Info '%s'" % (name, n, i[:60]))
+                    break
+            errs += check_protocol(name, n, rows)
+    return errs
+
+
+def check_protocol(name, n, rows):
+    """SUM in the Protocol column on the frames SUM owns that nothing above
+    TCP took (SYN, failed attempts); never where TLS or HTTP dissected."""
+    errs = []
+    syn = [r for r in rows if r["sum.confidence"] in ("medium", "high") and
+           r["tcp.flags.syn"] in ("1", "True") and r["_ws.col.Protocol"] == "SUM"]
+    if not syn:
+        errs.append("%s (%s pass): no labelled SYN shows Protocol SUM" % (name, n))
+    for r in rows:
+        sure = r["sum.confidence"] in ("medium", "high")
+        app = r["tls.record.content_type"] or r["http.request"] or r["http.response"]
+        if app and r["_ws.col.Protocol"] == "SUM":
+            errs.append("%s (%s pass): frame %s: SUM hides %s" % (
+                name, n, r["frame.number"], "TLS" if r["tls.record.content_type"] else "HTTP"))
+        if sure and r["_ws.col.Protocol"] in ("TCP", "UDP"):
+            errs.append("%s (%s pass): frame %s labelled, Protocol %s" % (
+                name, n, r["frame.number"], r["_ws.col.Protocol"]))
+        if not sure and r["_ws.col.Protocol"] == "SUM":
+            errs.append("%s (%s pass): frame %s not confident, Protocol SUM" % (
+                name, n, r["frame.number"]))
+    return errs[:3]
 
 
 def count(ts, path, flt, *extra):
@@ -81,7 +151,8 @@ def check_experts(ts, sdir):
 def main():
     plugin, sdir = sys.argv[1], sys.argv[2]
     ts = Tshark(plugin)
-    checks = [("display filters on typed fields", lambda: check_filters(ts, sdir)),
+    checks = [("Info and Protocol columns", lambda: check_columns(ts, sdir)),
+              ("display filters on typed fields", lambda: check_filters(ts, sdir)),
               ("candidates are not sum", lambda: check_candidates(ts, sdir)),
               ("verdict expert items", lambda: check_experts(ts, sdir))]
     passed = failed = 0

@@ -45,6 +45,8 @@ typedef struct {
 typedef struct {
     const sum_label_t *label;
     gboolean first_frame;      /* the connection's first frame */
+    gboolean later_pass;       /* dissected again after the first pass (tshark -2, the
+                                * GUI's retaps): the whole capture is known */
 } sum_tap_info_t;
 
 /* packet-sum.c: the active port plan (preferences applied). */

@@ -464,6 +464,7 @@ sum_present(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sum_label
     sum_tap_info_t *tap = wmem_new0(pinfo->pool, sum_tap_info_t);
     tap->label = l;
     tap->first_frame = f->first;
+    tap->later_pass = PINFO_FD_VISITED(pinfo);
     tap_queue_packet(sum_tap, pinfo, tap);
 }
 

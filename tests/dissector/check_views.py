@@ -2,13 +2,16 @@
 """What the SUM plugin shows, checked in the real tshark: the Info column's
 outcomes and the Protocol column, in one pass and in two (-2); the typed
 fields in display filters (addresses, value strings); that a guess from the
-port number never matches "sum"; the verdicts' expert items.
+port number never matches "sum"; the verdicts' expert items; the statistics
+against sumscope's JSON report of the same capture.
 
-usage: check_views.py PLUGIN_SO SAMPLES_DIR
+usage: check_views.py PLUGIN_SO SAMPLES_DIR SUMSCOPE
 """
 import glob
+import json
 import os
 import re
+import subprocess
 import sys
 
 from tsharklib import Tshark
@@ -148,13 +151,62 @@ def check_experts(ts, sdir):
     return errs
 
 
+LEDGER_ROW = re.compile(r"^  (\w+) (\d+) ([\w-]+)(?: \(([\d,]+) in the way, (\w+)\))?, "
+                        r"(\w+) confidence, first frame (\d+)\s+(\d+)")
+LEDGER_HOST = re.compile(r"^ (\S+) \(([\w-]+), (\w+) confidence\)\s+(\d+)")
+FINDING_ROW = re.compile(r"^ (\w+) ([A-Z_]+) (\S+):(\d+) \((\w+) evidence\): (.*?)\s{2,}(\d+)")
+
+
+def parse_ledger_tree(out):
+    allocs, findings, host, part = set(), set(), None, None
+    for line in out.splitlines():
+        if line.startswith("SUM allocation ledger"):
+            part = "ledger"
+        elif line.startswith("SUM findings"):
+            part = "findings"
+        elif part == "ledger" and LEDGER_HOST.match(line):
+            host = LEDGER_HOST.match(line).group(1)
+        elif part == "ledger" and LEDGER_ROW.match(line):
+            m = LEDGER_ROW.match(line)
+            allocs.add((host, m.group(1), int(m.group(2)), m.group(3), m.group(6),
+                        int(m.group(8))))
+        elif part == "findings" and FINDING_ROW.match(line):
+            m = FINDING_ROW.match(line)
+            findings.add((m.group(2), m.group(3), int(m.group(4)), m.group(5)))
+    return allocs, findings
+
+
+def check_ledger(ts, sdir, sumscope):
+    """Statistics > SUM > Allocation ledger (as -z sum_ledger,tree on a second
+    pass) has sumscope's rows: host, family, port, cause, confidence and
+    connections; its findings' code, host, port and evidence."""
+    errs = []
+    for t in sorted(glob.glob(os.path.join(sdir, "*.truth.json"))):
+        cap = os.path.join(sdir, json.load(open(t))["capture"])
+        p = subprocess.run([sumscope, "--profile=classic", "--json=-", cap],
+                           capture_output=True, text=True)
+        rep = json.loads(p.stdout)
+        want = {(a["host"], a["family"], a["port"], a["cause"], a["confidence"],
+                 a["evidence"]["connections"]) for a in rep["allocations"]}
+        fwant = {(f["code"], f["host"], f["port"], f["evidence"]) for f in rep["findings"]}
+        out = ts.run("-2", "-r", ts.readable(cap), "-q", "-z", "sum_ledger,tree").stdout
+        got, fgot = parse_ledger_tree(out)
+        name = os.path.basename(cap)
+        for a in sorted(want ^ got):
+            errs.append("%s: ledger tree %s %s" % (name, "lacks" if a in want else "adds", a))
+        for f in sorted(fwant ^ fgot):
+            errs.append("%s: findings %s %s" % (name, "lack" if f in fwant else "add", f))
+    return errs
+
+
 def main():
-    plugin, sdir = sys.argv[1], sys.argv[2]
+    plugin, sdir, sumscope = sys.argv[1], sys.argv[2], sys.argv[3]
     ts = Tshark(plugin)
     checks = [("Info and Protocol columns", lambda: check_columns(ts, sdir)),
               ("display filters on typed fields", lambda: check_filters(ts, sdir)),
               ("candidates are not sum", lambda: check_candidates(ts, sdir)),
-              ("verdict expert items", lambda: check_experts(ts, sdir))]
+              ("verdict expert items", lambda: check_experts(ts, sdir)),
+              ("ledger tree = sumscope", lambda: check_ledger(ts, sdir, sumscope))]
     passed = failed = 0
     for name, fn in checks:
         errs = fn()

@@ -148,6 +148,29 @@ apply_range(SumFamily f, const range_t *range)
         g_clear_error(&err);
 }
 
+/* The firmware preference names the web server's fallback ports (63000-63005
+ * in the guide): port 80 stays the first port tried. core's set_range would
+ * make the preference's first port the base, so our copy of the rule is
+ * moved here, continuations keeping their distance past the end. */
+static void
+apply_firmware_range(const range_t *range)
+{
+    if (range == NULL || range->nranges == 0 || range->ranges[0].low == 0)
+        return;
+    guint lo = range->ranges[0].low, hi = range->ranges[0].high;
+    SumPortRule *rules = (SumPortRule *)active_profile->rules;
+    for (gsize i = 0; i < active_profile->n_rules; i++) {
+        SumPortRule *r = &rules[i];
+        if (r->family != SUM_FAMILY_FIRMWARE || r->transport != SUM_TRANSPORT_TCP ||
+            r->fallback_lo == 0 || lo <= r->base)
+            continue;
+        guint extra = (guint)r->scan_end - r->documented_end;
+        r->fallback_lo = (guint16)lo;
+        r->documented_end = (guint16)hi;
+        r->scan_end = (guint16)MIN(65535u, hi + extra);
+    }
+}
+
 static void
 register_ports(void)
 {
@@ -179,6 +202,7 @@ apply_prefs(void)
     apply_range(SUM_FAMILY_MESSAGE, pref_message_ports);
     apply_range(SUM_FAMILY_CALLBACK, pref_callback_ports);
     apply_range(SUM_FAMILY_CONTROL, pref_control_ports);
+    apply_firmware_range(pref_firmware_ports);
     build_relevant_ports();
     if (sum_port_handle != NULL)
         register_ports();

@@ -3,7 +3,7 @@
 outcomes and the Protocol column, in one pass and in two (-2); the typed
 fields in display filters (addresses, value strings); that a guess from the
 port number never matches "sum"; the verdicts' expert items; the statistics
-against sumscope's JSON report of the same capture.
+against sumscope's JSON report of the same capture; the firmware preference.
 
 usage: check_views.py PLUGIN_SO SAMPLES_DIR SUMSCOPE
 """
@@ -15,7 +15,6 @@ import subprocess
 import sys
 
 from tsharklib import Tshark
-
 
 # Info column prefixes every pass must show ("1": one pass, "2": two).
 INFO = {
@@ -199,6 +198,28 @@ def check_ledger(ts, sdir, sumscope):
     return errs
 
 
+def check_firmware_pref(ts, sdir):
+    """sum.firmware_ports changes the plan the labels use, not only the
+    registered ports: with 63000-63001, 63002 is past the documented range;
+    with 64000-64005, 63000 is no firmware port."""
+    errs = []
+    f = ["sum.port", "sum.port.range_end", "sum.overflow", "sum.cause", "_ws.col.Info"]
+    rows = ts.fields(os.path.join(sdir, "fw-63002.pcap"), f, "-2",
+                     "-o", "sum.firmware_ports:63000-63001", "-Y", 'sum.family == "firmware"')
+    if not rows or any(r["sum.port.range_end"] != "63001" or r["sum.cause"] != "overflow" or
+                       r["sum.overflow"] not in ("1", "True") for r in rows):
+        errs.append("firmware_ports:63000-63001: 63002 not an overflow past 63001 (%s)" %
+                    (rows[:1],))
+    if rows and not rows[0]["_ws.col.Info"].startswith("[SUM firmware 63002 overflow: past "
+                                                        "63001]"):
+        errs.append("firmware_ports:63000-63001: Info %s" % rows[0]["_ws.col.Info"][:60])
+    n = count(ts, os.path.join(sdir, "fw-63000.pcap"), 'sum.family == "firmware"', "-2",
+              "-o", "sum.firmware_ports:64000-64005")
+    if n:
+        errs.append("firmware_ports:64000-64005: 63000 still labelled firmware (%d frames)" % n)
+    return errs
+
+
 def main():
     plugin, sdir, sumscope = sys.argv[1], sys.argv[2], sys.argv[3]
     ts = Tshark(plugin)
@@ -206,7 +227,8 @@ def main():
               ("display filters on typed fields", lambda: check_filters(ts, sdir)),
               ("candidates are not sum", lambda: check_candidates(ts, sdir)),
               ("verdict expert items", lambda: check_experts(ts, sdir)),
-              ("ledger tree = sumscope", lambda: check_ledger(ts, sdir, sumscope))]
+              ("ledger tree = sumscope", lambda: check_ledger(ts, sdir, sumscope)),
+              ("firmware preference", lambda: check_firmware_pref(ts, sdir))]
     passed = failed = 0
     for name, fn in checks:
         errs = fn()

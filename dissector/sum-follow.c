@@ -138,8 +138,9 @@ add_to_recon(const SumConn *conn, gpointer user)
     sum_recon_add((SumRecon *)user, conn);
 }
 
-/* On a later pass, run core's reconstruction once over everything the first
- * pass saw, and point each conversation at its channel. */
+/* On a later pass (or when a statistic is drawn, once the capture is read),
+ * run core's reconstruction once over everything the first pass saw, and
+ * point each conversation at its channel. */
 static void
 refine(void)
 {

@@ -1,28 +1,78 @@
-/* packet-sum.h: shared between the SUM dissector and its statistics. */
+/* packet-sum.h: the seam between the plugin's two halves.
+ *
+ * sum-follow.c decides: it follows every conversation touching the port plan
+ * and fills a sum_label_t per frame, from core's rules on the first pass and
+ * from core's reconstruction (SumResult) on later ones. sum-present.c and
+ * sum-stats.c only show what a label or the result says: the protocol tree,
+ * the columns, the expert items, the statistics. packet-sum.c registers the
+ * protocol and calls one after the other.
+ */
 #ifndef PACKET_SUM_H
 #define PACKET_SUM_H
 
 #include <epan/packet.h>
 #include "sum-recon.h"
 
-/* What the tap "sum" carries for every labelled frame. */
+/* What a frame is labelled with. */
 typedef struct {
     SumFamily family;
-    guint16 port;
+    guint16 port;              /* the family's port (the source port for message) */
+    SumAddr holder;            /* the host that holds (binds) PORT */
+    SumAddr sum_host;          /* unset (family 0) when not known */
+    SumAddr target;
     SumCause cause;            /* SUM_CAUSE_UNKNOWN until known */
     SumConfidence confidence;
-    guint session;
+    guint session;             /* 0: none */
+    SumPortPos pos;            /* PORT in the family's sequence, if HAVE_POS */
+    gboolean have_pos;
+    const SumAllocation *alloc;      /* core's allocation of PORT, or NULL */
+    const SumAllocation *peer_alloc; /* the other end's (a control listener), or NULL */
+    gboolean candidate;        /* a low-confidence guess from the port number only:
+                                * shown apart, never as "sum" */
+    gboolean has_verdict;      /* the connection shows a failure ... */
+    SumFindingCode verdict_code;     /* ... PORT_BLOCKED, PORT_REFUSED or NOT_SUM_SERVICE */
+    const SumFinding *finding; /* core's finding this connection is evidence of, or NULL */
+} sum_label_t;
+
+/* The frame a label is shown on. */
+typedef struct {
+    const SumConn *conn;       /* its connection, as far as seen */
+    SumConnState state;        /* of CONN, as far as seen */
+    gboolean first;            /* the connection's first frame */
+} sum_frame_t;
+
+/* What the tap "sum" carries for every labelled frame (candidates too). */
+typedef struct {
+    const sum_label_t *label;
     gboolean first_frame;      /* the connection's first frame */
-    gboolean overflow;
-    const char *holder;        /* the port's holder, packet scope */
+    gboolean later_pass;       /* dissected again after the first pass (tshark -2, the
+                                * GUI's retaps): the whole capture is known */
 } sum_tap_info_t;
 
-/* Every connection the plugin saw on SUM-relevant ports, for -z sum,alloc:
- * calls FN once per connection (first pass complete). */
-void sum_foreach_conn(void (*fn)(const SumConn *conn, gpointer user), gpointer user);
-/* The active port plan (preferences applied). */
+/* packet-sum.c: the active port plan (preferences applied). */
 const SumProfile *sum_active_profile(void);
 
+/* sum-follow.c: the decision half. */
+void sum_follow_init(void);
+void sum_follow_cleanup(void);
+/* Keeps its data under PROTO; looks up the transport fields it reads and
+ * appends their ids to WANTED (the postdissector's wanted fields). */
+void sum_follow_handoff(int proto, GArray *wanted);
+/* Follows the frame's conversation and labels the frame: FALSE when it has
+ * nothing to say about it. */
+gboolean sum_follow_frame(packet_info *pinfo, proto_tree *tree, sum_label_t *label,
+                          sum_frame_t *frame);
+/* Core's reconstruction over every conversation seen so far (NULL if none);
+ * GENERATION, if not NULL, changes whenever the result is recomputed. */
+const SumResult *sum_follow_result(guint *generation);
+
+/* sum-present.c: fields, columns, expert items. */
+void sum_present_register(int proto, int proto_ports);
+void sum_present_handoff(void);
+void sum_present(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sum_label_t *label,
+                 const sum_frame_t *frame);
+
+/* sum-stats.c */
 void sum_register_stats(void);
 
 #endif

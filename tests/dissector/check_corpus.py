@@ -32,8 +32,10 @@ def crashed(p):
 PASSES = ([], ["-2"])
 
 
-def confident(out):
-    return [l for l in out.splitlines() if l.endswith("\tmedium") or l.endswith("\thigh")]
+def confident(ts, out):
+    names = ts.values().get("sum.confidence", {})
+    return [l for l in out.splitlines()
+            if names.get(l.split("\t")[-1]) in ("medium", "high")]
 
 
 def check(ts, path):
@@ -53,7 +55,7 @@ def check_pass(ts, path, extra):
         if crashed(stock):
             return path, None, "stock tshark fails the same way"
         return path, "crash with the plugin (exit %d): %s" % (p.returncode, p.stderr[-300:]), None
-    bad = confident(p.stdout)
+    bad = confident(ts, p.stdout)
     if bad:
         return path, "confident SUM label on frame %s%s" % (bad[0].split("\t")[0],
                                                            " (-2)" if extra else ""), None
@@ -75,7 +77,7 @@ def check_batch(ts, name, paths):
             p = ts.run("-r", merged, *extra, "-T", "fields", "-e", "frame.number",
                        "-e", "sum.confidence", timeout=300)
             clean = clean and p.returncode == 0 and not crashed(p) and not p.stderr.strip() \
-                and not confident(p.stdout)
+                and not confident(ts, p.stdout)
         os.unlink(merged)
         if clean:
             return [(f, None, None) for f in paths]

@@ -39,6 +39,17 @@ class Tshark:
         if self.root:
             subprocess.run(["chown", "-R", "nobody", self.home], check=True)
 
+    def values(self):
+        """{field: {number: name}} of the plugin's value strings (tshark -G values):
+        -T fields prints an integer field's number, the tests speak names."""
+        if getattr(self, "_vals", None) is None:
+            self._vals = {}
+            for line in self.run("-G", "values").stdout.splitlines():
+                w = line.split("\t")
+                if len(w) == 4 and w[0] == "V" and w[1].startswith("sum."):
+                    self._vals.setdefault(w[1], {})[w[2]] = w[3]
+        return self._vals
+
     def readable(self, path):
         """A copy of PATH that nobody can read."""
         dst = os.path.join(self.files, os.path.basename(path))
@@ -55,7 +66,8 @@ class Tshark:
                               env=self.env, timeout=timeout, cwd=self.home)
 
     def fields(self, path, fields, *extra):
-        """Rows of -T fields output for PATH (a list of dicts)."""
+        """Rows of -T fields output for PATH (a list of dicts), the numbers of
+        fields with value strings turned into their names."""
         args = ["-r", self.readable(path), "-T", "fields", "-E", "separator=\t",
                 "-E", "occurrence=a", "-E", "aggregator=|"]
         for f in fields:
@@ -63,8 +75,13 @@ class Tshark:
         p = self.run(*args, *extra)
         if p.returncode != 0:
             raise RuntimeError("tshark failed on %s: %s" % (path, p.stderr[-500:]))
+        names = self.values()
         rows = []
         for line in p.stdout.splitlines():
             vals = line.split("\t")
-            rows.append(dict(zip(fields, vals + [""] * (len(fields) - len(vals)))))
+            row = dict(zip(fields, vals + [""] * (len(fields) - len(vals))))
+            for f, v in row.items():
+                if f in names and v:
+                    row[f] = "|".join(names[f].get(x, x) for x in v.split("|"))
+            rows.append(row)
         return rows

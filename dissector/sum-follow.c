@@ -1,0 +1,546 @@
+/* sum-follow.c: follows SUM conversations and labels their frames.
+ *
+ * The decision half of the plugin (the presentation is sum-present.c): a
+ * postdissector's view of every TCP/UDP conversation touching the port plan,
+ * kept as core's SumConn and SumTcpTrack (the analyzer's own structures), so
+ * that core's reconstruction (sum-recon.c) can run over them on a later pass.
+ * The first pass grades (SUM host, target) pairs as frames go by: a
+ * connection from a message port (6000x) to a control port (62286+) makes a
+ * pair, high with TLS, medium when a documented message port's attempt to
+ * 62286 failed; callback and firmware connections count towards a known SUM
+ * host; port 80 and the bootstrap ports are labelled only between a known
+ * SUM host and its target. Later passes label from core's result.
+ * Domain: SUM-PORTS.md; rules: docs/reconstruction.md.
+ * Bytes are read only in sum-seg.c, through tvb accessors; all state is in
+ * file scope.
+ */
+#include "config-sum.h"
+
+#include <epan/packet.h>
+#include <epan/conversation.h>
+#include <epan/proto_data.h>
+#include <wsutil/wmem/wmem.h>
+
+#include "packet-sum.h"
+#include "sum-seg.h"
+
+static int proto_sum = -1;      /* conversation and frame data are kept under it */
+
+/* One conversation on SUM-relevant ports. */
+typedef struct {
+    SumConn conn;            /* kept up to date on the first pass */
+    SumTcpTrack tcp;         /* core's state machine, shared with the analyzer */
+    gint channel;            /* index in the refined result, -1 if none */
+} sum_conv_t;
+
+/* One (SUM host, target) pair, graded as frames go by (first pass). */
+typedef struct {
+    SumConfidence confidence;
+    guint session;
+} sum_pair_t;
+
+/* Per-capture state (file scope). */
+static wmem_list_t *convs;        /* sum_conv_t* in order of first frame */
+static wmem_map_t *pairs;         /* sum_pair_key_t -> sum_pair_t* */
+static wmem_map_t *sum_hosts;     /* SumAddr -> GUINT_TO_POINTER(confidence) */
+static guint next_session;
+static SumResult *refined;        /* core's reconstruction, on later passes */
+static guint refined_convs;       /* how many conversations it saw */
+static guint refined_generation;  /* changes whenever REFINED is recomputed */
+
+/* --- small helpers ------------------------------------------------------ */
+
+/* Pairs and SUM hosts are looked up for every relevant frame: binary keys,
+ * no text formatting. */
+typedef struct {
+    SumAddr s, t;
+} sum_pair_key_t;
+
+static guint
+pair_key_hash(gconstpointer k)
+{
+    const sum_pair_key_t *p = (const sum_pair_key_t *)k;
+    return sum_addr_hash(&p->s) * 31u + sum_addr_hash(&p->t);
+}
+
+static gboolean
+pair_key_equal(gconstpointer a, gconstpointer b)
+{
+    const sum_pair_key_t *x = (const sum_pair_key_t *)a, *y = (const sum_pair_key_t *)b;
+    return sum_addr_equal(&x->s, &y->s) && sum_addr_equal(&x->t, &y->t);
+}
+
+static guint
+addr_hash_cb(gconstpointer k)
+{
+    return sum_addr_hash((const SumAddr *)k);
+}
+
+static gboolean
+addr_equal_cb(gconstpointer a, gconstpointer b)
+{
+    return sum_addr_equal((const SumAddr *)a, (const SumAddr *)b);
+}
+
+static gboolean
+in_family(const SumProfile *p, SumFamily f, guint16 port, SumPortPos *pos)
+{
+    const SumPortRule *r = sum_plan_rule(p, f, SUM_TRANSPORT_TCP);
+    return r != NULL && sum_plan_position(r, port, pos);
+}
+
+/* --- per-capture state -------------------------------------------------- */
+
+void
+sum_follow_init(void)
+{
+    convs = wmem_list_new(wmem_file_scope());
+    pairs = wmem_map_new(wmem_file_scope(), pair_key_hash, pair_key_equal);
+    sum_hosts = wmem_map_new(wmem_file_scope(), addr_hash_cb, addr_equal_cb);
+    next_session = 0;
+    refined = NULL;
+    refined_convs = 0;
+}
+
+void
+sum_follow_cleanup(void)
+{
+    sum_result_free(refined);
+    refined = NULL;
+    convs = NULL;
+    pairs = NULL;
+    sum_hosts = NULL;
+}
+
+static SumConnState
+conv_state(const sum_conv_t *sc)
+{
+    return sum_tcp_state(&sc->tcp, sc->conn.transport);
+}
+
+/* Calls FN once per connection seen, in order of first frame. */
+static void
+sum_foreach_conn(void (*fn)(const SumConn *conn, gpointer user), gpointer user)
+{
+    if (convs == NULL)
+        return;
+    for (wmem_list_frame_t *f = wmem_list_head(convs); f != NULL; f = wmem_list_frame_next(f)) {
+        sum_conv_t *sc = (sum_conv_t *)wmem_list_frame_data(f);
+        SumConn c = sc->conn;
+        c.state = conv_state(sc);
+        fn(&c, user);
+    }
+}
+
+static void
+add_to_recon(const SumConn *conn, gpointer user)
+{
+    sum_recon_add((SumRecon *)user, conn);
+}
+
+/* On a later pass (or when a statistic is drawn, once the capture is read),
+ * run core's reconstruction once over everything the first pass saw, and
+ * point each conversation at its channel. */
+static void
+refine(void)
+{
+    if (convs == NULL || (refined != NULL && refined_convs == wmem_list_count(convs)))
+        return;
+    sum_result_free(refined);
+    SumRecon *r = sum_recon_new(sum_active_profile());
+    sum_foreach_conn(add_to_recon, r);
+    refined = sum_recon_finish(r);
+    refined_generation++;
+    sum_recon_free(r);
+    refined_convs = wmem_list_count(convs);
+    GHashTable *by_frame = g_hash_table_new(g_direct_hash, g_direct_equal);
+    for (wmem_list_frame_t *f = wmem_list_head(convs); f != NULL; f = wmem_list_frame_next(f)) {
+        sum_conv_t *sc = (sum_conv_t *)wmem_list_frame_data(f);
+        sc->channel = -1;
+        g_hash_table_insert(by_frame, GUINT_TO_POINTER((guint)sc->conn.first_frame), sc);
+    }
+    for (guint i = 0; i < refined->channels->len; i++) {
+        const SumChannel *ch = (const SumChannel *)g_ptr_array_index(refined->channels, i);
+        sum_conv_t *sc = (sum_conv_t *)g_hash_table_lookup(
+            by_frame, GUINT_TO_POINTER((guint)ch->conn.first_frame));
+        if (sc != NULL && sc->conn.orig_port == ch->conn.orig_port &&
+            sc->conn.resp_port == ch->conn.resp_port)
+            sc->channel = (gint)i;
+    }
+    g_hash_table_destroy(by_frame);
+}
+
+/* --- first pass: follow the conversation -------------------------------- */
+
+static void
+note_sum_host(const SumAddr *a, SumConfidence conf)
+{
+    SumConfidence old = (SumConfidence)GPOINTER_TO_UINT(wmem_map_lookup(sum_hosts, a));
+    if (conf > old)
+        wmem_map_insert(sum_hosts, wmem_memdup(wmem_file_scope(), a, sizeof *a),
+                        GUINT_TO_POINTER(conf));
+}
+
+static SumConfidence
+sum_host_confidence(const SumAddr *a)
+{
+    return (SumConfidence)GPOINTER_TO_UINT(wmem_map_lookup(sum_hosts, a));
+}
+
+static sum_pair_t *
+get_pair(const SumAddr *s, const SumAddr *t)
+{
+    sum_pair_key_t k;
+    memset(&k, 0, sizeof k);
+    k.s = *s;
+    k.t = *t;
+    return (sum_pair_t *)wmem_map_lookup(pairs, &k);
+}
+
+static sum_pair_t *
+grade_pair(const SumAddr *s, const SumAddr *t, SumConfidence conf)
+{
+    sum_pair_t *p = get_pair(s, t);
+    if (p == NULL) {
+        p = wmem_new0(wmem_file_scope(), sum_pair_t);
+        sum_pair_key_t *k = wmem_new0(wmem_file_scope(), sum_pair_key_t);
+        k->s = *s;
+        k->t = *t;
+        wmem_map_insert(pairs, k, p);
+    }
+    if (conf > p->confidence)
+        p->confidence = conf;
+    if (p->confidence >= SUM_CONFIDENCE_MEDIUM && p->session == 0)
+        p->session = ++next_session;
+    if (p->confidence >= SUM_CONFIDENCE_MEDIUM)
+        note_sum_host(s, p->confidence);
+    return p;
+}
+
+static gboolean
+from_orig(const sum_conv_t *sc, const SumAddr *src, guint16 sport)
+{
+    return sport == sc->conn.orig_port && sum_addr_equal(src, &sc->conn.orig);
+}
+
+static sum_conv_t *
+conv_new(conversation_t *conv, const sum_seg_t *seg, packet_info *pinfo)
+{
+    sum_conv_t *sc = wmem_new0(wmem_file_scope(), sum_conv_t);
+    gboolean synack = (seg->flags & (SUM_TCP_SYN | SUM_TCP_ACK)) ==
+                      (SUM_TCP_SYN | SUM_TCP_ACK);
+    /* The originator sent the SYN; a SYN-ACK first means the other side. */
+    sc->conn.orig = synack ? seg->dst : seg->src;
+    sc->conn.resp = synack ? seg->src : seg->dst;
+    sc->conn.orig_port = synack ? seg->dport : seg->sport;
+    sc->conn.resp_port = synack ? seg->sport : seg->dport;
+    sc->conn.transport = seg->transport;
+    sc->conn.first_frame = pinfo->num;
+    sc->conn.t_first = (gint64)pinfo->abs_ts.secs * G_USEC_PER_SEC + pinfo->abs_ts.nsecs / 1000;
+    sc->channel = -1;
+    conversation_add_proto_data(conv, proto_sum, sc);
+    wmem_list_append(convs, sc);
+    return sc;
+}
+
+static void
+conv_update(sum_conv_t *sc, const sum_seg_t *seg, packet_info *pinfo)
+{
+    SumConn *c = &sc->conn;
+    gboolean orig = from_orig(sc, &seg->src, seg->sport);
+    c->packets++;
+    c->resp_packets += !orig;
+    c->bytes += pinfo->fd->pkt_len;
+    c->last_frame = pinfo->num;
+    c->t_last = (gint64)pinfo->abs_ts.secs * G_USEC_PER_SEC + pinfo->abs_ts.nsecs / 1000;
+    if (seg->transport == SUM_TRANSPORT_TCP)
+        sum_tcp_track(&sc->tcp, c, seg->flags, seg->seq, orig, seg->payload_len, pinfo->num,
+                      c->t_last);
+    if (seg->payload_len > 0) {
+        SumPayload *slot = orig ? &c->orig_payload : &c->resp_payload;
+        if (*slot == SUM_PAYLOAD_NONE) {
+            *slot = seg->payload == SUM_PAYLOAD_NONE ? SUM_PAYLOAD_OTHER : seg->payload;
+            if (!orig)
+                c->payload_frame = pinfo->num;
+        }
+    }
+}
+
+/* Grades the pair a message -> control conversation shows (first pass). */
+static void
+grade_conversation(const sum_conv_t *sc)
+{
+    const SumProfile *p = sum_active_profile();
+    const SumConn *c = &sc->conn;
+    SumPortPos mp, cp;
+    const SumAddr *s = NULL, *t = NULL;
+    if (c->transport != SUM_TRANSPORT_TCP)
+        return;
+    if (in_family(p, SUM_FAMILY_MESSAGE, c->orig_port, &mp) &&
+        in_family(p, SUM_FAMILY_CONTROL, c->resp_port, &cp))
+        s = &c->orig, t = &c->resp;
+    else if (in_family(p, SUM_FAMILY_MESSAGE, c->resp_port, &mp) &&
+             in_family(p, SUM_FAMILY_CONTROL, c->orig_port, &cp))
+        s = &c->resp, t = &c->orig;
+    if (s != NULL) {
+        SumConfidence conf = SUM_CONFIDENCE_LOW;
+        gboolean failed = (sc->tcp.rst_resp && !sc->tcp.established) ||
+                          (sc->conn.syn_count > 1 && !sc->tcp.established);
+        if (sum_conn_is_tls(c))
+            conf = SUM_CONFIDENCE_HIGH;
+        else if ((failed && mp.documented && cp.offset == 0) ||
+                 sum_host_confidence(s) >= SUM_CONFIDENCE_MEDIUM)
+            conf = SUM_CONFIDENCE_MEDIUM;
+        grade_pair(s, t, conf);
+        return;
+    }
+    /* Callback (TLS) or firmware (HTTP from 63000 up) towards a known SUM host. */
+    if (sum_host_confidence(&c->resp) >= SUM_CONFIDENCE_MEDIUM &&
+        !sum_addr_equal(&c->orig, &c->resp) && !sum_addr_is_loopback(&c->orig)) {
+        SumPortPos pos;
+        if (in_family(p, SUM_FAMILY_CALLBACK, c->resp_port, &pos) &&
+            c->resp_port != p->ipc_port && sum_conn_is_tls(c))
+            grade_pair(&c->resp, &c->orig, SUM_CONFIDENCE_MEDIUM);
+        else if (in_family(p, SUM_FAMILY_FIRMWARE, c->resp_port, &pos) && pos.offset > 0 &&
+                 c->orig_payload == SUM_PAYLOAD_HTTP_REQUEST)
+            grade_pair(&c->resp, &c->orig, SUM_CONFIDENCE_MEDIUM);
+    }
+}
+
+/* --- labels ------------------------------------------------------------- */
+
+static void
+label_position(sum_label_t *l)
+{
+    const SumPortRule *r = sum_plan_rule(sum_active_profile(), l->family,
+                                         l->family == SUM_FAMILY_BOOTSTRAP &&
+                                                 (l->port == 137 || l->port == 138)
+                                             ? SUM_TRANSPORT_UDP
+                                             : SUM_TRANSPORT_TCP);
+    if (l->family == SUM_FAMILY_BOOTSTRAP) {
+        /* Each bootstrap port is a rule of its own: find the one. */
+        const SumProfile *p = sum_active_profile();
+        for (gsize i = 0; i < p->n_rules; i++) {
+            if (p->rules[i].family == SUM_FAMILY_BOOTSTRAP && p->rules[i].base == l->port)
+                r = &p->rules[i];
+        }
+    }
+    l->have_pos = r != NULL && sum_plan_position(r, l->port, &l->pos);
+}
+
+/* The failure a connection shows, from its state as core tracks it: a SYN
+ * never answered is blocked, a SYN answered by a reset refused, a TLS port
+ * answered by something that is not TLS not a SUM service. Live, an
+ * unanswered SYN is a verdict once it was sent again (the retransmission
+ * proves the first went unanswered); over the whole capture (FINAL) at once. */
+static void
+label_verdict(const sum_conv_t *sc, sum_label_t *l, gboolean final)
+{
+    const SumConn *c = &sc->conn;
+    SumConnState st = conv_state(sc);
+    if (c->transport != SUM_TRANSPORT_TCP || l->family == SUM_FAMILY_IPC)
+        return;
+    if ((st == SUM_CONN_S0 || st == SUM_CONN_SH) && (final || c->syn_count > 1))
+        l->verdict_code = SUM_FINDING_PORT_BLOCKED;
+    else if (st == SUM_CONN_REJ)
+        l->verdict_code = SUM_FINDING_PORT_REFUSED;
+    else if (c->resp_payload != SUM_PAYLOAD_NONE && c->resp_payload != SUM_PAYLOAD_TLS &&
+             (l->family == SUM_FAMILY_MESSAGE || l->family == SUM_FAMILY_CALLBACK))
+        l->verdict_code = SUM_FINDING_NOT_SUM_SERVICE;
+    else
+        return;
+    l->has_verdict = TRUE;
+}
+
+/* From core's reconstruction (later passes). */
+static gboolean
+label_refined(const sum_conv_t *sc, sum_label_t *l)
+{
+    if (refined == NULL || sc->channel < 0 || (guint)sc->channel >= refined->channels->len)
+        return FALSE;
+    const SumChannel *ch = (const SumChannel *)g_ptr_array_index(refined->channels,
+                                                                 sc->channel);
+    l->family = ch->family;
+    l->port = ch->sum_port;
+    l->holder = ch->port_holder;
+    l->sum_host = ch->sum_host;
+    l->target = ch->target;
+    l->confidence = ch->confidence;
+    l->session = ch->session;
+    if (ch->alloc != NULL) {
+        l->alloc = ch->alloc;
+        l->cause = l->alloc->cause;
+    } else if (ch->family == SUM_FAMILY_BOOTSTRAP) {
+        l->cause = SUM_CAUSE_DEFAULT;
+    }
+    l->peer_alloc = ch->peer_alloc;
+    label_position(l);
+    l->candidate = l->confidence < SUM_CONFIDENCE_MEDIUM;
+    /* The verdict is core's: each failed attempt points at its finding. */
+    l->finding = ch->finding;
+    l->has_verdict = ch->finding != NULL;
+    if (l->has_verdict)
+        l->verdict_code = ch->finding->code;
+    return TRUE;
+}
+
+/* From what the first pass knows so far. */
+static gboolean
+label_live(const sum_conv_t *sc, sum_label_t *l)
+{
+    const SumProfile *p = sum_active_profile();
+    const SumConn *c = &sc->conn;
+    SumPortPos a, b;
+    const sum_pair_t *pair = NULL;
+    if (c->transport == SUM_TRANSPORT_TCP &&
+        ((in_family(p, SUM_FAMILY_MESSAGE, c->orig_port, &a) &&
+          in_family(p, SUM_FAMILY_CONTROL, c->resp_port, &b)) ||
+         (in_family(p, SUM_FAMILY_MESSAGE, c->resp_port, &a) &&
+          in_family(p, SUM_FAMILY_CONTROL, c->orig_port, &b)))) {
+        gboolean orig_msg = in_family(p, SUM_FAMILY_MESSAGE, c->orig_port, &a) &&
+                            in_family(p, SUM_FAMILY_CONTROL, c->resp_port, &b);
+        l->family = SUM_FAMILY_MESSAGE;
+        l->sum_host = orig_msg ? c->orig : c->resp;
+        l->target = orig_msg ? c->resp : c->orig;
+        l->holder = l->sum_host;
+        l->port = orig_msg ? c->orig_port : c->resp_port;
+        pair = get_pair(&l->sum_host, &l->target);
+    } else if (c->transport == SUM_TRANSPORT_TCP &&
+               sum_host_confidence(&c->resp) >= SUM_CONFIDENCE_MEDIUM &&
+               (in_family(p, SUM_FAMILY_CALLBACK, c->resp_port, &a) ||
+                in_family(p, SUM_FAMILY_FIRMWARE, c->resp_port, &a) ||
+                (c->resp_port == p->ipc_port && sum_addr_is_loopback(&c->resp)))) {
+        l->family = a.rule->family;
+        if (c->resp_port == p->ipc_port && sum_addr_is_loopback(&c->resp))
+            l->family = SUM_FAMILY_IPC;
+        l->sum_host = c->resp;
+        l->target = c->orig;
+        l->holder = c->resp;
+        l->port = c->resp_port;
+        pair = get_pair(&c->resp, &c->orig);
+        /* Port 80 only from a known target. */
+        if (l->family == SUM_FAMILY_FIRMWARE && a.offset == 0 &&
+            (pair == NULL || pair->confidence < SUM_CONFIDENCE_MEDIUM))
+            return FALSE;
+    } else {
+        /* Bootstrap: from a known SUM host to its target only. */
+        pair = get_pair(&c->orig, &c->resp);
+        if (pair == NULL || pair->confidence < SUM_CONFIDENCE_MEDIUM)
+            goto port_only;
+        const SumProfile *pp = sum_active_profile();
+        gboolean found = FALSE;
+        for (gsize i = 0; i < pp->n_rules && !found; i++) {
+            const SumPortRule *r = &pp->rules[i];
+            found = r->family == SUM_FAMILY_BOOTSTRAP && r->transport == c->transport &&
+                    r->base == c->resp_port;
+        }
+        if (!found)
+            goto port_only;
+        l->family = SUM_FAMILY_BOOTSTRAP;
+        l->sum_host = c->orig;
+        l->target = c->resp;
+        l->holder = c->resp;
+        l->port = c->resp_port;
+    }
+    l->confidence = pair != NULL ? pair->confidence : SUM_CONFIDENCE_LOW;
+    l->session = pair != NULL ? pair->session : 0;
+    label_position(l);
+    if (l->have_pos) {
+        if (l->pos.overflow && l->pos.rule->overflow_counts)
+            l->cause = SUM_CAUSE_OVERFLOW;
+        else if (l->pos.offset == 0 || l->family == SUM_FAMILY_BOOTSTRAP)
+            l->cause = SUM_CAUSE_DEFAULT;
+        else if (l->family == SUM_FAMILY_CALLBACK && l->pos.offset == 1 &&
+                 p->ipc_port == l->pos.base)
+            l->cause = SUM_CAUSE_IPC_RESERVED;
+    }
+    l->candidate = l->confidence < SUM_CONFIDENCE_MEDIUM;
+    label_verdict(sc, l, FALSE);
+    return TRUE;
+port_only:
+    /* A listener on a SUM port with nothing else to go on: a hint only. */
+    if (!sum_plan_is_sum_port(p, c->transport, c->resp_port) ||
+        sum_plan_candidates(p, c->transport, c->resp_port, &a, 1) == 0 ||
+        a.rule->strict_peers || (a.rule->family == SUM_FAMILY_FIRMWARE && a.offset == 0))
+        return FALSE;
+    l->family = a.rule->family;
+    l->port = c->resp_port;
+    l->holder = c->resp;
+    l->confidence = SUM_CONFIDENCE_LOW;
+    label_position(l);
+    l->candidate = TRUE;
+    return TRUE;
+}
+
+
+/* --- the frame ------------------------------------------------------------ */
+
+gboolean
+sum_follow_frame(packet_info *pinfo, proto_tree *tree, sum_label_t *l, sum_frame_t *frame)
+{
+    sum_seg_t seg;
+    memset(&seg, 0, sizeof seg);
+    if ((pinfo->ptype != PT_TCP && pinfo->ptype != PT_UDP) || convs == NULL)
+        return FALSE;
+    /* A packet quoted inside an ICMP error is not a connection of its own. */
+    if (proto_is_frame_protocol(pinfo->layers, "icmp") ||
+        proto_is_frame_protocol(pinfo->layers, "icmpv6"))
+        return FALSE;
+    if (!sum_seg_addr(&pinfo->src, &seg.src) || !sum_seg_addr(&pinfo->dst, &seg.dst))
+        return FALSE;
+    /* The transport header is read on the first pass, when the fields the
+     * postdissector asked for are in the tree, and kept with the frame:
+     * later passes may build a tree without them. */
+    sum_seg_t *kept = (sum_seg_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_sum, 0);
+    if (kept != NULL) {
+        seg = *kept;
+    } else {
+        if (!sum_seg_read(pinfo, tree, &seg))
+            return FALSE;
+        if (!PINFO_FD_VISITED(pinfo)) {
+            kept = wmem_new(wmem_file_scope(), sum_seg_t);
+            *kept = seg;
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_sum, 0, kept);
+        }
+    }
+    conversation_t *conv = find_conversation_pinfo(pinfo, 0);
+    if (conv == NULL)
+        return FALSE;
+    sum_conv_t *sc = (sum_conv_t *)conversation_get_proto_data(conv, proto_sum);
+    if (!PINFO_FD_VISITED(pinfo)) {
+        if (sc == NULL)
+            sc = conv_new(conv, &seg, pinfo);
+        conv_update(sc, &seg, pinfo);
+        grade_conversation(sc);
+    } else {
+        refine();
+    }
+    if (sc == NULL)
+        return FALSE;
+    memset(l, 0, sizeof *l);
+    gboolean labelled = PINFO_FD_VISITED(pinfo) && refined != NULL
+                            ? (label_refined(sc, l) || label_live(sc, l))
+                            : label_live(sc, l);
+    if (!labelled)
+        return FALSE;
+    frame->conn = &sc->conn;
+    frame->state = conv_state(sc);
+    frame->first = pinfo->num == sc->conn.first_frame;
+    return TRUE;
+}
+
+const SumResult *
+sum_follow_result(guint *generation)
+{
+    refine();
+    if (generation != NULL)
+        *generation = refined_generation;
+    return refined;
+}
+
+void
+sum_follow_handoff(int proto, GArray *wanted)
+{
+    proto_sum = proto;
+    sum_seg_handoff(wanted);
+}

@@ -147,6 +147,18 @@ sum_classify(const SumProfile *p, const SumPairs *pairs, const SumConn *c, SumCl
     return classify_candidate(p, c, out);
 }
 
+SumCause
+sum_classify_provisional_cause(const SumProfile *p, SumFamily f, const SumPortPos *pos)
+{
+    if (pos->overflow && pos->rule->overflow_counts)
+        return SUM_CAUSE_OVERFLOW;
+    if (pos->offset == 0 || f == SUM_FAMILY_BOOTSTRAP || f == SUM_FAMILY_IPC)
+        return SUM_CAUSE_DEFAULT;
+    if (f == SUM_FAMILY_CALLBACK && pos->offset == 1 && p->ipc_port == pos->base)
+        return SUM_CAUSE_IPC_RESERVED;
+    return SUM_CAUSE_UNKNOWN;
+}
+
 SumChannel *
 sum_classify_channel(const SumConn *c, const SumClass *cls)
 {

@@ -57,6 +57,12 @@ typedef struct {
 gboolean sum_classify(const SumProfile *p, const SumPairs *pairs, const SumConn *c,
                       SumClass *out);
 
+/* The cause a port's place alone tells (overflow, default, ipc-reserved),
+ * UNKNOWN where it takes the ledger (sum-ledger.h) to say: what a frame is
+ * labelled with before the whole capture was seen. */
+SumCause sum_classify_provisional_cause(const SumProfile *p, SumFamily family,
+                                        const SumPortPos *pos);
+
 /* A channel of the result from a connection that sum_classify() found SUM. */
 SumChannel *sum_classify_channel(const SumConn *c, const SumClass *cls);
 

@@ -140,6 +140,24 @@ attempt_refused(const SumConn *c)
     return c->state == SUM_CONN_REJ;
 }
 
+gboolean
+sum_findings_attempt_failed(const SumConn *c, SumFamily family, gboolean final,
+                            SumFindingCode *code)
+{
+    if (c->transport != SUM_TRANSPORT_TCP || family == SUM_FAMILY_IPC)
+        return FALSE;
+    if (attempt_blocked(c) && (final || c->syn_count > 1 || c->icmp_unreachable))
+        *code = SUM_FINDING_PORT_BLOCKED;
+    else if (attempt_refused(c))
+        *code = SUM_FINDING_PORT_REFUSED;
+    else if (c->resp_payload != SUM_PAYLOAD_NONE && c->resp_payload != SUM_PAYLOAD_TLS &&
+             (family == SUM_FAMILY_MESSAGE || family == SUM_FAMILY_CALLBACK))
+        *code = SUM_FINDING_NOT_SUM_SERVICE;
+    else
+        return FALSE;
+    return TRUE;
+}
+
 /* What failure CH shows, if any. */
 static gboolean
 failure_code(const SumChannel *ch, const SumEvidenceIndex *ev, SumFindingCode *code)

@@ -27,6 +27,14 @@
 
 G_BEGIN_DECLS
 
+/* What failure one attempt of FAMILY shows on its own, as far as it went: a
+ * SYN never answered is blocked (live, once the SYN was sent again: the
+ * retransmission proves the first went unanswered; FINAL, at once), a reset
+ * or ICMP port unreachable refused, a TLS port answered by something else not
+ * a SUM service. For frame-by-frame labels; the findings weigh more. */
+gboolean sum_findings_attempt_failed(const SumConn *conn, SumFamily family, gboolean final,
+                                     SumFindingCode *code);
+
 /* The findings (SumFinding*, owned by the array), by severity then time. */
 GPtrArray *sum_findings_build(const SumProfile *profile, const GPtrArray *allocations,
                               GPtrArray *channels, const SumEvidenceIndex *evidence);

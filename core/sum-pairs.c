@@ -179,9 +179,13 @@ note_pair(SumPairs *g, const SumAddr *s, const SumAddr *t, SumConfidence conf,
     return p;
 }
 
+/* An attempt that failed. Frame by frame (LIVE) a first SYN is still only
+ * in flight: it has failed once it is reset, or sent again unanswered. */
 static gboolean
-conn_failed(const SumConn *c)
+conn_failed(const SumPairs *g, const SumConn *c)
 {
+    if (g->mode == SUM_PAIRS_LIVE && c->state == SUM_CONN_S0)
+        return c->syn_count > 1;
     return c->state == SUM_CONN_S0 || c->state == SUM_CONN_REJ || c->state == SUM_CONN_SH;
 }
 
@@ -201,7 +205,7 @@ grade_message_control(const SumPairs *g, const SumConn *c, const SumAddr *sum_ho
         return SUM_CONFIDENCE_HIGH;
     if (sum_pairs_is_hinted(g, sum_host))
         return SUM_CONFIDENCE_MEDIUM;
-    if (conn_failed(c) && mp.documented && cp.offset == 0)
+    if (conn_failed(g, c) && mp.documented && cp.offset == 0)
         return SUM_CONFIDENCE_MEDIUM;
     /* Frame by frame, a host already known as a SUM host is trusted at once;
      * the batch does the same in sum_pairs_settle_primary(). */

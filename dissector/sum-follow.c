@@ -23,6 +23,9 @@
 
 #include "packet-sum.h"
 #include "sum-seg.h"
+#include "sum-classify.h"
+#include "sum-findings.h"
+#include "sum-pairs.h"
 
 static int proto_sum = -1;      /* conversation and frame data are kept under it */
 
@@ -33,61 +36,12 @@ typedef struct {
     gint channel;            /* index in the refined result, -1 if none */
 } sum_conv_t;
 
-/* One (SUM host, target) pair, graded as frames go by (first pass). */
-typedef struct {
-    SumConfidence confidence;
-    guint session;
-} sum_pair_t;
-
 /* Per-capture state (file scope). */
 static wmem_list_t *convs;        /* sum_conv_t* in order of first frame */
-static wmem_map_t *pairs;         /* sum_pair_key_t -> sum_pair_t* */
-static wmem_map_t *sum_hosts;     /* SumAddr -> GUINT_TO_POINTER(confidence) */
-static guint next_session;
+static SumPairs *live;            /* core's pair graph, fed as frames go by (first pass) */
 static SumResult *refined;        /* core's reconstruction, on later passes */
 static guint refined_convs;       /* how many conversations it saw */
 static guint refined_generation;  /* changes whenever REFINED is recomputed */
-
-/* --- small helpers ------------------------------------------------------ */
-
-/* Pairs and SUM hosts are looked up for every relevant frame: binary keys,
- * no text formatting. */
-typedef struct {
-    SumAddr s, t;
-} sum_pair_key_t;
-
-static guint
-pair_key_hash(gconstpointer k)
-{
-    const sum_pair_key_t *p = (const sum_pair_key_t *)k;
-    return sum_addr_hash(&p->s) * 31u + sum_addr_hash(&p->t);
-}
-
-static gboolean
-pair_key_equal(gconstpointer a, gconstpointer b)
-{
-    const sum_pair_key_t *x = (const sum_pair_key_t *)a, *y = (const sum_pair_key_t *)b;
-    return sum_addr_equal(&x->s, &y->s) && sum_addr_equal(&x->t, &y->t);
-}
-
-static guint
-addr_hash_cb(gconstpointer k)
-{
-    return sum_addr_hash((const SumAddr *)k);
-}
-
-static gboolean
-addr_equal_cb(gconstpointer a, gconstpointer b)
-{
-    return sum_addr_equal((const SumAddr *)a, (const SumAddr *)b);
-}
-
-static gboolean
-in_family(const SumProfile *p, SumFamily f, guint16 port, SumPortPos *pos)
-{
-    const SumPortRule *r = sum_plan_rule(p, f, SUM_TRANSPORT_TCP);
-    return r != NULL && sum_plan_position(r, port, pos);
-}
 
 /* --- per-capture state -------------------------------------------------- */
 
@@ -95,9 +49,8 @@ void
 sum_follow_init(void)
 {
     convs = wmem_list_new(wmem_file_scope());
-    pairs = wmem_map_new(wmem_file_scope(), pair_key_hash, pair_key_equal);
-    sum_hosts = wmem_map_new(wmem_file_scope(), addr_hash_cb, addr_equal_cb);
-    next_session = 0;
+    sum_pairs_free(live);
+    live = sum_pairs_new(sum_active_profile(), NULL, SUM_PAIRS_LIVE);
     refined = NULL;
     refined_convs = 0;
 }
@@ -108,8 +61,8 @@ sum_follow_cleanup(void)
     sum_result_free(refined);
     refined = NULL;
     convs = NULL;
-    pairs = NULL;
-    sum_hosts = NULL;
+    sum_pairs_free(live);
+    live = NULL;
 }
 
 static SumConnState
@@ -172,51 +125,6 @@ refine(void)
 
 /* --- first pass: follow the conversation -------------------------------- */
 
-static void
-note_sum_host(const SumAddr *a, SumConfidence conf)
-{
-    SumConfidence old = (SumConfidence)GPOINTER_TO_UINT(wmem_map_lookup(sum_hosts, a));
-    if (conf > old)
-        wmem_map_insert(sum_hosts, wmem_memdup(wmem_file_scope(), a, sizeof *a),
-                        GUINT_TO_POINTER(conf));
-}
-
-static SumConfidence
-sum_host_confidence(const SumAddr *a)
-{
-    return (SumConfidence)GPOINTER_TO_UINT(wmem_map_lookup(sum_hosts, a));
-}
-
-static sum_pair_t *
-get_pair(const SumAddr *s, const SumAddr *t)
-{
-    sum_pair_key_t k;
-    memset(&k, 0, sizeof k);
-    k.s = *s;
-    k.t = *t;
-    return (sum_pair_t *)wmem_map_lookup(pairs, &k);
-}
-
-static sum_pair_t *
-grade_pair(const SumAddr *s, const SumAddr *t, SumConfidence conf)
-{
-    sum_pair_t *p = get_pair(s, t);
-    if (p == NULL) {
-        p = wmem_new0(wmem_file_scope(), sum_pair_t);
-        sum_pair_key_t *k = wmem_new0(wmem_file_scope(), sum_pair_key_t);
-        k->s = *s;
-        k->t = *t;
-        wmem_map_insert(pairs, k, p);
-    }
-    if (conf > p->confidence)
-        p->confidence = conf;
-    if (p->confidence >= SUM_CONFIDENCE_MEDIUM && p->session == 0)
-        p->session = ++next_session;
-    if (p->confidence >= SUM_CONFIDENCE_MEDIUM)
-        note_sum_host(s, p->confidence);
-    return p;
-}
-
 static gboolean
 from_orig(const sum_conv_t *sc, const SumAddr *src, guint16 sport)
 {
@@ -266,45 +174,14 @@ conv_update(sum_conv_t *sc, const sum_seg_t *seg, packet_info *pinfo)
     }
 }
 
-/* Grades the pair a message -> control conversation shows (first pass). */
+/* What the conversation says so far goes into core's live pair graph: the
+ * same grading the reconstruction does over the whole capture. */
 static void
-grade_conversation(const sum_conv_t *sc)
+observe_conversation(sum_conv_t *sc)
 {
-    const SumProfile *p = sum_active_profile();
-    const SumConn *c = &sc->conn;
-    SumPortPos mp, cp;
-    const SumAddr *s = NULL, *t = NULL;
-    if (c->transport != SUM_TRANSPORT_TCP)
-        return;
-    if (in_family(p, SUM_FAMILY_MESSAGE, c->orig_port, &mp) &&
-        in_family(p, SUM_FAMILY_CONTROL, c->resp_port, &cp))
-        s = &c->orig, t = &c->resp;
-    else if (in_family(p, SUM_FAMILY_MESSAGE, c->resp_port, &mp) &&
-             in_family(p, SUM_FAMILY_CONTROL, c->orig_port, &cp))
-        s = &c->resp, t = &c->orig;
-    if (s != NULL) {
-        SumConfidence conf = SUM_CONFIDENCE_LOW;
-        gboolean failed = (sc->tcp.rst_resp && !sc->tcp.established) ||
-                          (sc->conn.syn_count > 1 && !sc->tcp.established);
-        if (sum_conn_is_tls(c))
-            conf = SUM_CONFIDENCE_HIGH;
-        else if ((failed && mp.documented && cp.offset == 0) ||
-                 sum_host_confidence(s) >= SUM_CONFIDENCE_MEDIUM)
-            conf = SUM_CONFIDENCE_MEDIUM;
-        grade_pair(s, t, conf);
-        return;
-    }
-    /* Callback (TLS) or firmware (HTTP from 63000 up) towards a known SUM host. */
-    if (sum_host_confidence(&c->resp) >= SUM_CONFIDENCE_MEDIUM &&
-        !sum_addr_equal(&c->orig, &c->resp) && !sum_addr_is_loopback(&c->orig)) {
-        SumPortPos pos;
-        if (in_family(p, SUM_FAMILY_CALLBACK, c->resp_port, &pos) &&
-            c->resp_port != p->ipc_port && sum_conn_is_tls(c))
-            grade_pair(&c->resp, &c->orig, SUM_CONFIDENCE_MEDIUM);
-        else if (in_family(p, SUM_FAMILY_FIRMWARE, c->resp_port, &pos) && pos.offset > 0 &&
-                 c->orig_payload == SUM_PAYLOAD_HTTP_REQUEST)
-            grade_pair(&c->resp, &c->orig, SUM_CONFIDENCE_MEDIUM);
-    }
+    sc->conn.state = conv_state(sc);
+    sum_pairs_observe_primary(live, &sc->conn);
+    sum_pairs_observe_secondary(live, &sc->conn);
 }
 
 /* --- labels ------------------------------------------------------------- */
@@ -328,28 +205,14 @@ label_position(sum_label_t *l)
     l->have_pos = r != NULL && sum_plan_position(r, l->port, &l->pos);
 }
 
-/* The failure a connection shows, from its state as core tracks it: a SYN
- * never answered is blocked, a SYN answered by a reset refused, a TLS port
- * answered by something that is not TLS not a SUM service. Live, an
- * unanswered SYN is a verdict once it was sent again (the retransmission
- * proves the first went unanswered); over the whole capture (FINAL) at once. */
+/* The failure the connection shows so far (FINAL: over the whole capture),
+ * as core judges one attempt. */
 static void
 label_verdict(const sum_conv_t *sc, sum_label_t *l, gboolean final)
 {
-    const SumConn *c = &sc->conn;
-    SumConnState st = conv_state(sc);
-    if (c->transport != SUM_TRANSPORT_TCP || l->family == SUM_FAMILY_IPC)
-        return;
-    if ((st == SUM_CONN_S0 || st == SUM_CONN_SH) && (final || c->syn_count > 1))
-        l->verdict_code = SUM_FINDING_PORT_BLOCKED;
-    else if (st == SUM_CONN_REJ)
-        l->verdict_code = SUM_FINDING_PORT_REFUSED;
-    else if (c->resp_payload != SUM_PAYLOAD_NONE && c->resp_payload != SUM_PAYLOAD_TLS &&
-             (l->family == SUM_FAMILY_MESSAGE || l->family == SUM_FAMILY_CALLBACK))
-        l->verdict_code = SUM_FINDING_NOT_SUM_SERVICE;
-    else
-        return;
-    l->has_verdict = TRUE;
+    SumConn c = sc->conn;
+    c.state = conv_state(sc);
+    l->has_verdict = sum_findings_attempt_failed(&c, l->family, final, &l->verdict_code);
 }
 
 /* From core's reconstruction (later passes). */
@@ -384,94 +247,32 @@ label_refined(const sum_conv_t *sc, sum_label_t *l)
     return TRUE;
 }
 
-/* From what the first pass knows so far. */
+/* From what the first pass knows so far: core's classifier over the live
+ * pair graph. */
 static gboolean
 label_live(const sum_conv_t *sc, sum_label_t *l)
 {
     const SumProfile *p = sum_active_profile();
-    const SumConn *c = &sc->conn;
-    SumPortPos a, b;
-    const sum_pair_t *pair = NULL;
-    if (c->transport == SUM_TRANSPORT_TCP &&
-        ((in_family(p, SUM_FAMILY_MESSAGE, c->orig_port, &a) &&
-          in_family(p, SUM_FAMILY_CONTROL, c->resp_port, &b)) ||
-         (in_family(p, SUM_FAMILY_MESSAGE, c->resp_port, &a) &&
-          in_family(p, SUM_FAMILY_CONTROL, c->orig_port, &b)))) {
-        gboolean orig_msg = in_family(p, SUM_FAMILY_MESSAGE, c->orig_port, &a) &&
-                            in_family(p, SUM_FAMILY_CONTROL, c->resp_port, &b);
-        l->family = SUM_FAMILY_MESSAGE;
-        l->sum_host = orig_msg ? c->orig : c->resp;
-        l->target = orig_msg ? c->resp : c->orig;
-        l->holder = l->sum_host;
-        l->port = orig_msg ? c->orig_port : c->resp_port;
-        pair = get_pair(&l->sum_host, &l->target);
-    } else if (c->transport == SUM_TRANSPORT_TCP &&
-               sum_host_confidence(&c->resp) >= SUM_CONFIDENCE_MEDIUM &&
-               (in_family(p, SUM_FAMILY_CALLBACK, c->resp_port, &a) ||
-                in_family(p, SUM_FAMILY_FIRMWARE, c->resp_port, &a) ||
-                (c->resp_port == p->ipc_port && sum_addr_is_loopback(&c->resp)))) {
-        l->family = a.rule->family;
-        if (c->resp_port == p->ipc_port && sum_addr_is_loopback(&c->resp))
-            l->family = SUM_FAMILY_IPC;
-        l->sum_host = c->resp;
-        l->target = c->orig;
-        l->holder = c->resp;
-        l->port = c->resp_port;
-        pair = get_pair(&c->resp, &c->orig);
-        /* Port 80 only from a known target. */
-        if (l->family == SUM_FAMILY_FIRMWARE && a.offset == 0 &&
-            (pair == NULL || pair->confidence < SUM_CONFIDENCE_MEDIUM))
-            return FALSE;
-    } else {
-        /* Bootstrap: from a known SUM host to its target only. */
-        pair = get_pair(&c->orig, &c->resp);
-        if (pair == NULL || pair->confidence < SUM_CONFIDENCE_MEDIUM)
-            goto port_only;
-        const SumProfile *pp = sum_active_profile();
-        gboolean found = FALSE;
-        for (gsize i = 0; i < pp->n_rules && !found; i++) {
-            const SumPortRule *r = &pp->rules[i];
-            found = r->family == SUM_FAMILY_BOOTSTRAP && r->transport == c->transport &&
-                    r->base == c->resp_port;
-        }
-        if (!found)
-            goto port_only;
-        l->family = SUM_FAMILY_BOOTSTRAP;
-        l->sum_host = c->orig;
-        l->target = c->resp;
-        l->holder = c->resp;
-        l->port = c->resp_port;
-    }
-    l->confidence = pair != NULL ? pair->confidence : SUM_CONFIDENCE_LOW;
-    l->session = pair != NULL ? pair->session : 0;
-    label_position(l);
-    if (l->have_pos) {
-        if (l->pos.overflow && l->pos.rule->overflow_counts)
-            l->cause = SUM_CAUSE_OVERFLOW;
-        else if (l->pos.offset == 0 || l->family == SUM_FAMILY_BOOTSTRAP)
-            l->cause = SUM_CAUSE_DEFAULT;
-        else if (l->family == SUM_FAMILY_CALLBACK && l->pos.offset == 1 &&
-                 p->ipc_port == l->pos.base)
-            l->cause = SUM_CAUSE_IPC_RESERVED;
-    }
-    l->candidate = l->confidence < SUM_CONFIDENCE_MEDIUM;
-    label_verdict(sc, l, FALSE);
-    return TRUE;
-port_only:
-    /* A listener on a SUM port with nothing else to go on: a hint only. */
-    if (!sum_plan_is_sum_port(p, c->transport, c->resp_port) ||
-        sum_plan_candidates(p, c->transport, c->resp_port, &a, 1) == 0 ||
-        a.rule->strict_peers || (a.rule->family == SUM_FAMILY_FIRMWARE && a.offset == 0))
+    SumConn c = sc->conn;
+    c.state = conv_state(sc);
+    SumClass cls;
+    if (live == NULL || !sum_classify(p, live, &c, &cls))
         return FALSE;
-    l->family = a.rule->family;
-    l->port = c->resp_port;
-    l->holder = c->resp;
-    l->confidence = SUM_CONFIDENCE_LOW;
+    l->family = cls.family;
+    l->port = cls.port;
+    l->holder = cls.holder;
+    l->sum_host = cls.sum_host;
+    l->target = cls.target;
+    l->confidence = cls.confidence;
+    l->session = cls.session;
+    l->candidate = cls.candidate || cls.confidence < SUM_CONFIDENCE_MEDIUM;
     label_position(l);
-    l->candidate = TRUE;
+    if (l->have_pos)
+        l->cause = sum_classify_provisional_cause(p, l->family, &l->pos);
+    if (!cls.candidate)
+        label_verdict(sc, l, FALSE);
     return TRUE;
 }
-
 
 /* --- the frame ------------------------------------------------------------ */
 
@@ -511,7 +312,7 @@ sum_follow_frame(packet_info *pinfo, proto_tree *tree, sum_label_t *l, sum_frame
         if (sc == NULL)
             sc = conv_new(conv, &seg, pinfo);
         conv_update(sc, &seg, pinfo);
-        grade_conversation(sc);
+        observe_conversation(sc);
     } else {
         refine();
     }

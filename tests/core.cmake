@@ -5,3 +5,4 @@ sumscope_cmocka_test(test_conn SOURCES test_conn.c LIBS sumcore)
 # The firewall rules of sum-remedy.c on hand-built results.
 sumscope_cmocka_test(test_remedy SOURCES test_remedy.c LIBS sumcore)
 sumscope_cmocka_test(test_status SOURCES test_status.c LIBS sumcore)
+sumscope_cmocka_test(test_pairs SOURCES test_pairs.c LIBS sumcore)

@@ -284,19 +284,11 @@ flow_new(SumFlowTable *t, const FlowKey *k, const sum_packet *p, SumFrame frame,
     fl->key = *k;
     fl->link.data = fl;
     SumConn *c = &fl->conn;
-    c->transport = p->proto == PROTO_UDP ? SUM_TRANSPORT_UDP : SUM_TRANSPORT_TCP;
-    /* The originator sent the SYN: a SYN-ACK first (a capture of the
-     * responder's direction only, or started between the two) means the
-     * other side, as the plugin reads it. */
-    gboolean synack = p->proto == PROTO_TCP &&
-                      (p->tcp_flags & (SUM_TCP_SYN | SUM_TCP_ACK)) == (SUM_TCP_SYN | SUM_TCP_ACK);
-    addr_from_packet(&c->orig, synack ? &p->dst : &p->src);
-    addr_from_packet(&c->resp, synack ? &p->src : &p->dst);
-    c->orig_port = synack ? p->dport : p->sport;
-    c->resp_port = synack ? p->sport : p->dport;
-    c->state = c->transport == SUM_TRANSPORT_UDP ? SUM_CONN_UDP : SUM_CONN_OTH;
-    c->first_frame = frame;
-    c->t_first = now;
+    SumAddr src, dst;
+    addr_from_packet(&src, &p->src);
+    addr_from_packet(&dst, &p->dst);
+    sum_conn_begin(c, p->proto == PROTO_UDP ? SUM_TRANSPORT_UDP : SUM_TRANSPORT_TCP, &src, &dst,
+                   p->sport, p->dport, p->proto == PROTO_TCP ? p->tcp_flags : 0, frame, now);
     c->vlan = p->n_vlan > 0 ? p->vlan[0] : 0;
     g_hash_table_insert(t->flows, &fl->key, fl);
     g_queue_push_tail_link(&t->active, &fl->link);
@@ -322,24 +314,6 @@ syn_starts_new(const Flow *fl, const sum_packet *p, gboolean orig)
     if (fl->closed_at != 0)
         return !(orig && p->seq == tr->isn); /* after a RST or FINs */
     return orig && p->seq != tr->isn; /* another ISN: the old attempt was given up */
-}
-
-static void
-payload_update(Flow *fl, const sum_packet *p, gboolean orig, SumFrame frame)
-{
-    if (p->payload_len == 0)
-        return;
-    SumPayload *slot = orig ? &fl->conn.orig_payload : &fl->conn.resp_payload;
-    if (*slot != SUM_PAYLOAD_NONE)
-        return;
-    SumPayload kind = sum_payload_classify(p->payload, p->payload_caplen,
-                                           p->proto == PROTO_UDP ? SUM_TRANSPORT_UDP
-                                                                 : SUM_TRANSPORT_TCP,
-                                           p->sport, p->dport);
-    /* Cut by the snap length before any byte: still "something was sent". */
-    *slot = kind == SUM_PAYLOAD_NONE ? SUM_PAYLOAD_OTHER : kind;
-    if (!orig && fl->conn.payload_frame == 0)
-        fl->conn.payload_frame = frame;
 }
 
 /* An unreachable quoting a packet of a tracked flow: the attempt it answers. */
@@ -418,18 +392,21 @@ sum_flow_table_packet(SumFlowTable *t, const sum_packet *p, SumFrame frame, gint
         g_queue_push_tail_link(&t->active, &fl->link);
     }
     t->last = fl;
-    gboolean orig = from_orig(fl, p);
-    SumConn *c = &fl->conn;
-    c->packets++;
-    c->resp_packets += !orig;
-    c->bytes += p->frame_len;
-    c->t_last = now;
-    c->last_frame = frame;
-    if (p->proto == PROTO_TCP &&
-        sum_tcp_track(&fl->tcp, c, p->tcp_flags, p->seq, orig, p->payload_len, frame, now) &&
-        fl->closed_at == 0)
+    SumSegment seg = {
+        .from_orig = from_orig(fl, p),
+        .tcp_flags = p->proto == PROTO_TCP ? p->tcp_flags : 0,
+        .seq = p->seq,
+        .payload_len = p->payload_len,
+        .payload = p->payload,
+        .payload_caplen = p->payload_caplen,
+        .sport = p->sport,
+        .dport = p->dport,
+        .wire_len = p->frame_len,
+        .frame = frame,
+        .time_us = now,
+    };
+    if (sum_conn_segment(&fl->conn, &fl->tcp, &seg) && fl->closed_at == 0)
         fl->closed_at = now;
-    payload_update(fl, p, orig, frame);
     return TRUE;
 }
 

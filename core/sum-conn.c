@@ -90,6 +90,50 @@ sum_addr_from_string(SumAddr *addr, const char *text)
     return TRUE;
 }
 
+void
+sum_conn_begin(SumConn *c, SumTransport transport, const SumAddr *src, const SumAddr *dst,
+               guint16 sport, guint16 dport, guint8 tcp_flags, SumFrame frame, gint64 time_us)
+{
+    gboolean synack = transport == SUM_TRANSPORT_TCP &&
+                      (tcp_flags & (SUM_TCP_SYN | SUM_TCP_ACK)) == (SUM_TCP_SYN | SUM_TCP_ACK);
+    c->transport = transport;
+    c->orig = synack ? *dst : *src;
+    c->resp = synack ? *src : *dst;
+    c->orig_port = synack ? dport : sport;
+    c->resp_port = synack ? sport : dport;
+    c->state = transport == SUM_TRANSPORT_UDP ? SUM_CONN_UDP : SUM_CONN_OTH;
+    c->first_frame = frame;
+    c->t_first = time_us;
+}
+
+gboolean
+sum_conn_segment(SumConn *c, SumTcpTrack *track, const SumSegment *s)
+{
+    gboolean closes = FALSE;
+    c->packets++;
+    c->resp_packets += !s->from_orig;
+    c->bytes += s->wire_len;
+    c->t_last = s->time_us;
+    c->last_frame = s->frame;
+    if (c->transport == SUM_TRANSPORT_TCP)
+        closes = sum_tcp_track(track, c, s->tcp_flags, s->seq, s->from_orig, s->payload_len,
+                               s->frame, s->time_us);
+    if (s->payload_len == 0)
+        return closes;
+    SumPayload *slot = s->from_orig ? &c->orig_payload : &c->resp_payload;
+    if (*slot != SUM_PAYLOAD_NONE)
+        return closes;
+    SumPayload kind = s->payload != NULL ? sum_payload_classify(s->payload, s->payload_caplen,
+                                                                c->transport, s->sport,
+                                                                s->dport)
+                                         : s->payload_kind;
+    /* Cut by the snap length before any byte: still "something was sent". */
+    *slot = kind == SUM_PAYLOAD_NONE ? SUM_PAYLOAD_OTHER : kind;
+    if (!s->from_orig && c->payload_frame == 0)
+        c->payload_frame = s->frame;
+    return closes;
+}
+
 gboolean
 sum_tcp_track(SumTcpTrack *t, SumConn *c, guint8 flags, guint32 seq, gboolean from_orig,
               guint32 payload_len, SumFrame frame, gint64 time_us)

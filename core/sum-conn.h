@@ -104,6 +104,32 @@ typedef struct {
 gboolean sum_tcp_track(SumTcpTrack *track, SumConn *conn, guint8 flags, guint32 seq,
                        gboolean from_orig, guint32 payload_len, SumFrame frame,
                        gint64 time_us);
+/* One TCP segment or UDP datagram of a connection, as a front end decoded it. */
+typedef struct {
+    gboolean from_orig;        /* sent by the connection's originator */
+    guint8 tcp_flags;          /* SUM_TCP_*, 0 for UDP */
+    guint32 seq;
+    guint32 payload_len;       /* on the wire */
+    const guint8 *payload;     /* its captured first bytes, or NULL: then PAYLOAD_KIND */
+    gsize payload_caplen;
+    SumPayload payload_kind;   /* already classified, when PAYLOAD is NULL */
+    guint16 sport, dport;      /* for the classifier */
+    guint32 wire_len;          /* the frame's length on the wire */
+    SumFrame frame;
+    gint64 time_us;
+} SumSegment;
+
+/* A new connection from its first segment: the originator sent the SYN, so
+ * a SYN-ACK first (a capture of one direction, or started between the two)
+ * means the other side. */
+void sum_conn_begin(SumConn *c, SumTransport transport, const SumAddr *src,
+                    const SumAddr *dst, guint16 sport, guint16 dport, guint8 tcp_flags,
+                    SumFrame frame, gint64 time_us);
+/* Counts SEG into C (and TRACK for TCP), and classifies the first payload of
+ * its direction. Returns TRUE when the segment closes the connection, as
+ * sum_tcp_track(). The one per-segment update of both front ends. */
+gboolean sum_conn_segment(SumConn *c, SumTcpTrack *track, const SumSegment *seg);
+
 /* Zeek's conn_state from what was tracked. */
 SumConnState sum_tcp_state(const SumTcpTrack *track, SumTransport transport);
 

@@ -135,16 +135,9 @@ static sum_conv_t *
 conv_new(conversation_t *conv, const sum_seg_t *seg, packet_info *pinfo)
 {
     sum_conv_t *sc = wmem_new0(wmem_file_scope(), sum_conv_t);
-    gboolean synack = (seg->flags & (SUM_TCP_SYN | SUM_TCP_ACK)) ==
-                      (SUM_TCP_SYN | SUM_TCP_ACK);
-    /* The originator sent the SYN; a SYN-ACK first means the other side. */
-    sc->conn.orig = synack ? seg->dst : seg->src;
-    sc->conn.resp = synack ? seg->src : seg->dst;
-    sc->conn.orig_port = synack ? seg->dport : seg->sport;
-    sc->conn.resp_port = synack ? seg->sport : seg->dport;
-    sc->conn.transport = seg->transport;
-    sc->conn.first_frame = pinfo->num;
-    sc->conn.t_first = (gint64)pinfo->abs_ts.secs * G_USEC_PER_SEC + pinfo->abs_ts.nsecs / 1000;
+    sum_conn_begin(&sc->conn, seg->transport, &seg->src, &seg->dst, seg->sport, seg->dport,
+                   seg->flags, pinfo->num,
+                   (gint64)pinfo->abs_ts.secs * G_USEC_PER_SEC + pinfo->abs_ts.nsecs / 1000);
     sc->channel = -1;
     conversation_add_proto_data(conv, proto_sum, sc);
     wmem_list_append(convs, sc);
@@ -154,24 +147,19 @@ conv_new(conversation_t *conv, const sum_seg_t *seg, packet_info *pinfo)
 static void
 conv_update(sum_conv_t *sc, const sum_seg_t *seg, packet_info *pinfo)
 {
-    SumConn *c = &sc->conn;
-    gboolean orig = from_orig(sc, &seg->src, seg->sport);
-    c->packets++;
-    c->resp_packets += !orig;
-    c->bytes += pinfo->fd->pkt_len;
-    c->last_frame = pinfo->num;
-    c->t_last = (gint64)pinfo->abs_ts.secs * G_USEC_PER_SEC + pinfo->abs_ts.nsecs / 1000;
-    if (seg->transport == SUM_TRANSPORT_TCP)
-        sum_tcp_track(&sc->tcp, c, seg->flags, seg->seq, orig, seg->payload_len, pinfo->num,
-                      c->t_last);
-    if (seg->payload_len > 0) {
-        SumPayload *slot = orig ? &c->orig_payload : &c->resp_payload;
-        if (*slot == SUM_PAYLOAD_NONE) {
-            *slot = seg->payload == SUM_PAYLOAD_NONE ? SUM_PAYLOAD_OTHER : seg->payload;
-            if (!orig)
-                c->payload_frame = pinfo->num;
-        }
-    }
+    SumSegment s = {
+        .from_orig = from_orig(sc, &seg->src, seg->sport),
+        .tcp_flags = seg->flags,
+        .seq = seg->seq,
+        .payload_len = seg->payload_len,
+        .payload_kind = seg->payload, /* classified when the frame was read */
+        .sport = seg->sport,
+        .dport = seg->dport,
+        .wire_len = pinfo->fd->pkt_len,
+        .frame = pinfo->num,
+        .time_us = (gint64)pinfo->abs_ts.secs * G_USEC_PER_SEC + pinfo->abs_ts.nsecs / 1000,
+    };
+    sum_conn_segment(&sc->conn, &sc->tcp, &s);
 }
 
 /* What the conversation says so far goes into core's live pair graph: the

@@ -171,14 +171,14 @@ def parse_ledger_tree(out):
                         int(m.group(8))))
         elif part == "findings" and FINDING_ROW.match(line):
             m = FINDING_ROW.match(line)
-            findings.add((m.group(2), m.group(3), int(m.group(4)), m.group(5)))
+            findings.add((m.group(2), m.group(3), int(m.group(4)), m.group(5), int(m.group(7))))
     return allocs, findings
 
 
 def check_ledger(ts, sdir, sumscope):
     """Statistics > SUM > Allocation ledger (as -z sum_ledger,tree on a second
     pass) has sumscope's rows: host, family, port, cause, confidence and
-    connections; its findings' code, host, port and evidence."""
+    connections; its findings' code, host, port, evidence and attempts."""
     errs = []
     for t in sorted(glob.glob(os.path.join(sdir, "*.truth.json"))):
         cap = os.path.join(sdir, json.load(open(t))["capture"])
@@ -187,7 +187,8 @@ def check_ledger(ts, sdir, sumscope):
         rep = json.loads(p.stdout)
         want = {(a["host"], a["family"], a["port"], a["cause"], a["confidence"],
                  a["evidence"]["connections"]) for a in rep["allocations"]}
-        fwant = {(f["code"], f["host"], f["port"], f["evidence"]) for f in rep["findings"]}
+        fwant = {(f["code"], f["host"], f["port"], f["evidence"], f["count"])
+                 for f in rep["findings"]}
         out = ts.run("-2", "-r", ts.readable(cap), "-q", "-z", "sum_ledger,tree").stdout
         got, fgot = parse_ledger_tree(out)
         name = os.path.basename(cap)

@@ -9,6 +9,7 @@
 #include "flow-table.h"
 #include "sum-limits.h"
 #include "sum-mem.h"
+#include "sum-portmap.h"
 
 #include <string.h>
 
@@ -16,7 +17,6 @@
 #define PROTO_TCP 6
 #define PROTO_UDP 17
 #define PROTO_ICMPV6 58
-#define PORT_BITMAP_BYTES (65536 / 8)
 
 /* The 5-tuple with the lower (address, port) end first, so both directions
  * find the same flow. 38 bytes, no padding: hashed and compared as bytes. */
@@ -38,7 +38,7 @@ typedef struct {
 } Flow;
 
 struct _SumFlowTable {
-    guint8 relevant[2][PORT_BITMAP_BYTES]; /* [0] TCP, [1] UDP: a bit per port */
+    guint8 relevant[2][SUM_PORTMAP_BITS_BYTES]; /* [0] TCP, [1] UDP: a bit per port */
     GHashTable *flows;                     /* FlowKey* -> Flow* (key inside the flow) */
     GQueue active;                         /* head = least recently seen */
     SumFlowTableEmit emit;
@@ -97,23 +97,6 @@ port_marked(const SumFlowTable *t, int ti, guint16 port)
     return (t->relevant[ti][port >> 3] >> (port & 7)) & 1u;
 }
 
-/* Every port the plan has a candidate rule for (each rule's base, fallback
- * and scan positions, as sum_plan_port_at() walks them), once, so the
- * per-packet test is a bit lookup rather than a walk over the rules. */
-static void
-mark_profile(SumFlowTable *t, const SumProfile *profile)
-{
-    for (gsize i = 0; i < profile->n_rules; i++) {
-        const SumPortRule *r = &profile->rules[i];
-        int ti = r->transport == SUM_TRANSPORT_UDP;
-        for (guint off = 0; off <= G_MAXUINT16; off++) {
-            guint16 port = sum_plan_port_at(r, (guint16)off);
-            if (port == 0)
-                break;
-            mark_port(t, ti, port);
-        }
-    }
-}
 
 SumFlowTable *
 sum_flow_table_new(const SumProfile *profile, SumFlowTableEmit emit, void *user)
@@ -127,12 +110,11 @@ sum_flow_table_new(const SumProfile *profile, SumFlowTableEmit emit, void *user)
     t->emit = emit;
     t->user = user;
     t->max_live = SUM_FLOW_MAX_LIVE;
-    if (profile != NULL) {
-        mark_profile(t, profile);
-    } else {
-        for (int g = 0; g < SUM_GENERATION_COUNT; g++)
-            mark_profile(t, sum_plan_profile((SumGeneration)g));
-    }
+    /* Every port of the plan (NULL: of every profile), from core's port
+     * map, packed so the per-packet test is a bit lookup. */
+    SumPortMap *ports = sum_portmap_new(profile);
+    sum_portmap_pack(ports, t->relevant);
+    sum_portmap_free(ports);
     /* NetBIOS name and datagram services: bootstrap evidence in every plan. */
     mark_port(t, 1, 137);
     mark_port(t, 1, 138);

@@ -38,6 +38,17 @@ sum_portmap_new(const SumProfile *profile)
 }
 
 void
+sum_portmap_pack(const SumPortMap *m, guint8 bits[2][SUM_PORTMAP_BITS_BYTES])
+{
+    for (int t = 0; t < 2; t++) {
+        for (guint port = 0; port < 65536u; port++) {
+            if (m->cls[t][port] & SUM_PORT_SUM)
+                bits[t][port >> 3] |= (guint8)(1u << (port & 7));
+        }
+    }
+}
+
+void
 sum_portmap_free(SumPortMap *map)
 {
     g_free(map);

@@ -60,6 +60,18 @@ sum_portmap_conn_strict_only(const SumPortMap *m, SumTransport t, guint16 orig, 
            !(sum_portmap_class(m, t, orig) & SUM_PORT_OPEN_LISTENER);
 }
 
+/* The SUM_PORT_SUM bit of every port, packed eight ports a byte ([0] TCP,
+ * [1] UDP) and OR-ed into BITS: the per-frame test of a front end that
+ * wants the smallest table in its cache. */
+#define SUM_PORTMAP_BITS_BYTES (65536 / 8)
+void sum_portmap_pack(const SumPortMap *map, guint8 bits[2][SUM_PORTMAP_BITS_BYTES]);
+
+static inline gboolean
+sum_portmap_bit(const guint8 bits[2][SUM_PORTMAP_BITS_BYTES], SumTransport t, guint16 port)
+{
+    return (bits[t == SUM_TRANSPORT_UDP][port >> 3] >> (port & 7)) & 1u;
+}
+
 G_END_DECLS
 
 #endif /* SUM_PORTMAP_H */

@@ -21,6 +21,7 @@
 #include <epan/prefs.h>
 
 #include "packet-sum.h"
+#include "sum-portmap.h"
 
 static int proto_sum = -1;
 static int proto_sum_port = -1;
@@ -48,30 +49,22 @@ sum_active_profile(void)
 
 /* Ports of the active plan, [0] TCP and [1] UDP, rebuilt with the
  * preferences: the test every frame goes through. */
-static guint8 relevant_ports[2][65536 / 8];
+static guint8 relevant_ports[2][SUM_PORTMAP_BITS_BYTES];
 
 static void
 build_relevant_ports(void)
 {
-    const SumProfile *p = sum_active_profile();
+    SumPortMap *m = sum_portmap_new(sum_active_profile());
     memset(relevant_ports, 0, sizeof relevant_ports);
-    for (gsize i = 0; i < p->n_rules; i++) {
-        const SumPortRule *r = &p->rules[i];
-        int t = r->transport == SUM_TRANSPORT_UDP;
-        for (guint16 k = 0;; k++) {
-            guint16 port = sum_plan_port_at(r, k);
-            if (port == 0)
-                break;
-            relevant_ports[t][port >> 3] |= (guint8)(1u << (port & 7));
-        }
-    }
+    sum_portmap_pack(m, relevant_ports);
+    sum_portmap_free(m);
 }
 
 static gboolean
 relevant(SumTransport t, guint16 sport, guint16 dport)
 {
-    const guint8 *b = relevant_ports[t == SUM_TRANSPORT_UDP];
-    return ((b[sport >> 3] >> (sport & 7)) & 1u) || ((b[dport >> 3] >> (dport & 7)) & 1u);
+    return sum_portmap_bit((const guint8(*)[SUM_PORTMAP_BITS_BYTES])relevant_ports, t, sport) ||
+           sum_portmap_bit((const guint8(*)[SUM_PORTMAP_BITS_BYTES])relevant_ports, t, dport);
 }
 
 static int

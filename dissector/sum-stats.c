@@ -362,8 +362,10 @@ print_findings(const SumResult *res)
     printf("\nFindings:\n");
     for (guint i = 0; i < res->findings->len; i++) {
         const SumFinding *f = (const SumFinding *)g_ptr_array_index(res->findings, i);
-        printf("  %-7s %-15s %s:%u  %s\n", sum_plan_severity_name(f->severity),
-               sum_plan_finding_name(f->code), a2s(&f->host, b), f->port, f->message);
+        printf("  %-7s %-15s %s:%u  (%u attempt%s, %s confidence) %s\n",
+               sum_plan_severity_name(f->severity), sum_plan_finding_name(f->code),
+               a2s(&f->host, b), f->port, f->count, f->count == 1 ? "" : "s",
+               sum_plan_confidence_name(f->confidence), f->message);
         if (f->advice != NULL)
             printf("          what to do: %s\n", f->advice);
     }

@@ -11,6 +11,13 @@ if(TARGET sum AND TSHARK)
            COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/dissector/check_views.py
                    $<TARGET_FILE:sum> ${SUMSCOPE_SAMPLES_DIR} $<TARGET_FILE:sumscope>)
   set_tests_properties(dissector_views PROPERTIES LABELS dissector TIMEOUT 600)
+  # sumscope, -z sum,alloc in one pass and in two, and the GUI's ledger tree
+  # tell the same story on every capture, the ones not met yet included.
+  add_test(NAME dissector_agree
+           COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/dissector/check_agree.py
+                   $<TARGET_FILE:sum> $<TARGET_FILE:sumscope> ${SUMSCOPE_SAMPLES_DIR}
+                   ${SUMSCOPE_SAMPLES_DIR}/next)
+  set_tests_properties(dissector_agree PROPERTIES LABELS dissector TIMEOUT 900)
   # The Qt GUI under Xvfb, where wireshark and xvfb-run are installed.
   add_test(NAME dissector_gui
            COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/dissector/check_gui.sh $<TARGET_FILE:sum>

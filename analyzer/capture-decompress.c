@@ -44,6 +44,8 @@ struct _SumStream {
     guint64 pos;             /* content bytes handed to the FILE */
     FILE *fp;
     gboolean fp_open;
+    gboolean direct;         /* fp reads the file itself, from start */
+    off_t start;             /* where the content begins in FD */
     GError *error;
 };
 
@@ -340,6 +342,7 @@ open_fd(SumStream *s, const char *path, GError **error)
             return FALSE;
         }
         posix_fadvise(s->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+        s->start = lseek(s->fd, 0, SEEK_CUR);
     }
     return TRUE;
 }
@@ -380,16 +383,46 @@ sum_stream_peek(SumStream *s, gsize n, gsize *len, GError **error)
     return s->head;
 }
 
+/* An uncompressed regular file needs no go-between: after the peek, the
+ * FILE reads the file itself from where the content begins, and stdio's
+ * buffer is the only copy (through the cookie, every byte was copied twice
+ * more). */
+static FILE *
+direct_file(SumStream *s)
+{
+    if (s->kind != SUM_FORMAT_UNKNOWN || s->size == 0 || s->start < 0 || s->error != NULL ||
+        lseek(s->fd, s->start, SEEK_SET) != s->start)
+        return NULL;
+    int fd = dup(s->fd);
+    FILE *fp = fd >= 0 ? fdopen(fd, "rb") : NULL;
+    if (fp == NULL && fd >= 0)
+        close(fd);
+    return fp;
+}
+
 FILE *
 sum_stream_file(SumStream *s)
 {
     if (s->fp != NULL)
         return s->fp;
+    s->fp = direct_file(s);
+    if (s->fp != NULL) {
+        s->direct = TRUE;
+        s->fp_open = TRUE;
+        return s->fp;
+    }
     cookie_io_functions_t io = {cookie_read, NULL, cookie_seek, cookie_close};
     s->fp = fopencookie(s, "rb", io);
     g_assert(s->fp != NULL); /* fails only without memory */
     s->fp_open = TRUE;
     return s->fp;
+}
+
+void
+sum_stream_file_closed(SumStream *s)
+{
+    s->fp_open = FALSE;
+    s->direct = FALSE; /* no more ftello() on it */
 }
 
 SumFormat
@@ -407,6 +440,10 @@ sum_stream_size(const SumStream *s)
 guint64
 sum_stream_consumed(const SumStream *s)
 {
+    if (s->direct) {
+        off_t at = ftello(s->fp);
+        return at > s->start ? (guint64)(at - s->start) : 0;
+    }
     return s->raw_read - in_left(s);
 }
 

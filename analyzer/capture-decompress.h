@@ -36,9 +36,13 @@ void sum_stream_free(SumStream *s);
 const guint8 *sum_stream_peek(SumStream *s, gsize n, gsize *len, GError **error);
 
 /* The content as a FILE, made on the first call. Whoever reads it closes it
- * (pcap_close() does); the stream outlives it until sum_stream_free(). It
- * seeks only to where it is, so ftell() tells the content's offset. */
+ * (pcap_close() does) and then says so with sum_stream_file_closed(); the
+ * stream outlives it until sum_stream_free(). ftell() tells the content's
+ * offset. An uncompressed regular file is read by the FILE itself. */
 FILE *sum_stream_file(SumStream *s);
+
+/* Its reader closed the FILE (pcap_close()): the stream must not again. */
+void sum_stream_file_closed(SumStream *s);
 
 /* SUM_FORMAT_GZIP, _ZSTD, _LZ4, or SUM_FORMAT_UNKNOWN when not compressed. */
 SumFormat sum_stream_compression(const SumStream *s);

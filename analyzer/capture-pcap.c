@@ -180,6 +180,7 @@ switch_to_pcapng(SumCapture *c)
         return FALSE;
     }
     pcap_close(c->pcap); /* closes the old FILE: its buffer and stream can go */
+    sum_stream_file_closed(c->stream);
     c->pcap = NULL;
     sum_stream_free(c->stream);
     g_free(c->buffer);
@@ -490,8 +491,10 @@ sum_capture_close(SumCapture *c)
     if (c->has_bpf)
         pcap_freecode(&c->bpf);
     g_free(c->filter);
-    if (c->pcap != NULL)
+    if (c->pcap != NULL) {
         pcap_close(c->pcap); /* closes the stream's FILE */
+        sum_stream_file_closed(c->stream);
+    }
     sum_stream_free(c->stream); /* closes it when libpcap did not */
     g_free(c->buffer);
     g_free(c->path);

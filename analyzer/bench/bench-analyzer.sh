@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Analyzer speed and memory, measured side by side in one run: sumscope's
 # packets per second against a bare libpcap loop and tshark over the same
-# file, and sumscope's peak RSS on 1M and 5M packets (and a SYN flood).
-#   usage: analyzer/bench/bench-analyzer.sh [BUILD_DIR]   (prints figures)
+# file, sumscope's peak RSS on 1M and 5M packets, and the instructions
+# sumscope and the loop execute (cachegrind), which no other load moves.
+#   usage: [BASE_SUMSCOPE=other/sumscope] analyzer/bench/bench-analyzer.sh [BUILD_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${1:-build/bench}
@@ -75,3 +76,23 @@ echo "ratio sumscope / tshark -T fields (speed, wall): $(r "$t_tf" "${WALL[sumsc
 rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
 echo "peak RSS sumscope 1M packets: $(rss "$SUMSCOPE" --json=/dev/null "$f") KiB"
 echo "peak RSS sumscope 5M packets: $(rss "$SUMSCOPE" --json=/dev/null "$WORK/mixed-5m.pcap") KiB"
+# Instructions executed (valgrind's cachegrind) on 100,000 of the same mixed
+# packets: the figure other load on the machine cannot move. BASE_SUMSCOPE,
+# another build of sumscope (e.g. the previous release), is counted beside.
+if command -v valgrind >/dev/null; then
+  gen 100000 mixed-100k.pcap ""
+  small=$WORK/mixed-100k.pcap
+  ins() {
+    valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null "$@" 2>&1 \
+      >/dev/null | sed -n 's/.*I *refs: *//p' | tr -d ,
+  }
+  i_loop=$(ins "$WORK/pcap-loop" next_ex "$small")
+  i_sum=$(ins "$SUMSCOPE" -q --json=/dev/null "$small")
+  echo "instructions on 100000 packets: bare pcap_next_ex loop $i_loop, sumscope $i_sum" \
+    "(ratio $(r "$i_sum" "$i_loop" %.2f))"
+  if [ -n "${BASE_SUMSCOPE:-}" ]; then
+    i_base=$(ins "$BASE_SUMSCOPE" -q --json=/dev/null "$small")
+    echo "instructions on 100000 packets: $BASE_SUMSCOPE $i_base," \
+      "this sumscope $(r "$i_sum" "$i_base" %.3f) of it"
+  fi
+fi

@@ -10,6 +10,7 @@
 #include "sum-mem.h"
 #include "sum-pairs.h"
 #include "sum-portmap.h"
+#include "sum-verdict.h"
 #include "sum-words.h"
 
 #include <stdlib.h>
@@ -298,6 +299,7 @@ sum_recon_finish(SumRecon *recon)
     for (guint i = 0; i < r->findings->len; i++)
         sum_words_finding(p, g_ptr_array_index(r->findings, i));
     sort_allocations(r);
+    sum_verdict_decide(r, recon->profile);
 
     sum_evidence_free(ev);
     g_free(is_channel);

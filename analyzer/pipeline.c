@@ -436,7 +436,9 @@ sum_pipeline_read(SumPipeline *p, const char *path, const char *filter, gchar **
     p->capture = c;
     GError *err = NULL;
     gboolean ok = sum_capture_run(c, p->next_frame, on_frame, p, &err);
-    guint64 frames = sum_capture_frames(c);
+    /* Every record of the file has its number, kept by -f or not (frames
+     * as Wireshark numbers the file). */
+    guint64 frames = sum_capture_records(c);
     p->next_frame += frames;
     g_array_index(p->summary.file_frames, SumFileFrames, p->summary.file_frames->len - 1).count =
         frames;

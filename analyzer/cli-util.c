@@ -57,3 +57,23 @@ sum_cli_text_width(void)
         return ws.ws_col;
     return 80;
 }
+
+void
+sum_cli_live_finding(const SumFinding *f, gpointer user)
+{
+    (void)user;
+    char host[SUM_ADDR_STRLEN], peer[SUM_ADDR_STRLEN];
+    g_autoptr(GDateTime) t = g_date_time_new_from_unix_utc(f->t_first / G_USEC_PER_SEC);
+    g_autofree gchar *clock = t != NULL ? g_date_time_format(t, "%H:%M:%S") : g_strdup("-");
+    g_autofree gchar *syns = f->code == SUM_FINDING_PORT_BLOCKED && f->syn_count > 1
+                                 ? g_strdup_printf(", %u SYNs", f->syn_count)
+                                 : g_strdup("");
+    g_autofree gchar *more = f->peers->len > 1
+                                 ? g_strdup_printf(" and %u more", f->peers->len - 1)
+                                 : g_strdup("");
+    fprintf(stderr, "sumscope: %s %s %s:%u (%s; %u attempt%s%s, from %s%s)\n", clock,
+            sum_plan_finding_name(f->code), sum_addr_to_string(&f->host, host, sizeof host),
+            f->port, sum_plan_severity_name(f->severity), f->count, f->count == 1 ? "" : "s",
+            syns, sum_addr_to_string(&f->peer, peer, sizeof peer), more);
+    fflush(stderr);
+}

@@ -295,6 +295,7 @@ analyse_live(const SumProfile *profile, const GArray *hints)
         return EXIT_TROUBLE;
     }
     SumPipeline *pipe = sum_pipeline_new(profile, hints);
+    sum_pipeline_set_live_findings(pipe, sum_cli_live_finding, NULL);
     struct sigaction sa, old;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_stop_signal;

@@ -133,7 +133,7 @@ cards(FILE *out, const SumReport *rep)
 static void
 no_sum(FILE *out, const SumResult *r)
 {
-    fprintf(out, "<section id=\"no-sum\"><h2>%s</h2>\n<p>Verdict <b>%s</b>: the capture "
+    fprintf(out, "<div id=\"no-sum\"><h2>%s</h2>\n<p>Verdict <b>%s</b>: the capture "
                  "shows no sign of any SUM generation. Looked for:</p>\n<ul>\n",
             sum_verdict_title(r->verdict), sum_verdict_name(r->verdict));
     for (gchar **l = r->looked_for; l != NULL && *l != NULL; l++) {
@@ -147,7 +147,7 @@ no_sum(FILE *out, const SumResult *r)
         fprintf(out, "<li>%s</li>\n", e);
         g_free(e);
     }
-    fprintf(out, "</ul>\n</section>\n");
+    fprintf(out, "</ul>\n</div>\n");
 }
 
 /* --- tables ----------------------------------------------------------------- */

@@ -23,6 +23,8 @@ struct _SumLive {
     guint32 linktype;
     SumCaptureFrameFunc fn;
     void *user;
+    SumLiveIdleFunc idle;         /* between rounds, or NULL */
+    void *idle_user;
     guint64 next_frame;
     guint64 frames;
     volatile sig_atomic_t stop;
@@ -162,11 +164,20 @@ sum_live_run(SumLive *l, double duration_s, guint64 first_frame, SumCaptureFrame
         if (n < 0)
             return live_fail(error, l, SUM_CAPTURE_ERROR_READ, "capture failed",
                              pcap_geterr(l->pcap));
+        if (l->idle != NULL)
+            l->idle(l->idle_user);
     }
     if (l->dump != NULL && pcap_dump_flush(l->dump) != 0)
         return live_fail(error, l, SUM_CAPTURE_ERROR_READ, "cannot write the capture file",
                          g_strerror(errno));
     return TRUE;
+}
+
+void
+sum_live_set_idle(SumLive *l, SumLiveIdleFunc fn, void *user)
+{
+    l->idle = fn;
+    l->idle_user = user;
 }
 
 void

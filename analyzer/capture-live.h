@@ -31,6 +31,11 @@ gboolean sum_live_dump_to(SumLive *live, FILE *dump, GError **error);
  * when the capture fails (the interface went away). */
 gboolean sum_live_run(SumLive *live, double duration_s, guint64 first_frame,
                       SumCaptureFrameFunc fn, void *user, GError **error);
+/* Called by sum_live_run() between rounds of waiting and reading (at least
+ * every SUM_LIVE_TIMEOUT_MS, packets or not), for what must happen while
+ * the capture goes on. */
+typedef void (*SumLiveIdleFunc)(void *user);
+void sum_live_set_idle(SumLive *live, SumLiveIdleFunc fn, void *user);
 /* Ends sum_live_run() soon; safe in a signal handler. */
 void sum_live_stop(SumLive *live);
 guint32 sum_live_linktype(const SumLive *live);

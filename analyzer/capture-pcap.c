@@ -34,7 +34,7 @@ struct _SumCapture {
     guint32 linktype;
     SumCaptureFrameFunc fn;
     void *user;
-    guint64 next_frame;
+    guint64 first_frame; /* the run-wide number of the file's first record */
     guint64 frames;      /* delivered: kept by the filter */
     guint64 records;     /* read from the file, kept or not */
     struct bpf_program bpf; /* with PCAP: the filter, applied in on_frame */
@@ -45,7 +45,9 @@ G_DEFINE_QUARK(sum-capture-error-quark, sum_capture_error)
 
 /* The filter is applied to each record in on_frame, as libpcap's offline
  * reader would (pcap_offline_filter is its own test), so that every record
- * is counted, kept or not: a stop is told by its frame number in the file. */
+ * is counted, kept or not: a stop is told by its frame number in the file,
+ * and a kept frame keeps its number in the file, Wireshark's numbering of
+ * the unfiltered file, so that "frame 412" is the one Wireshark shows. */
 static gboolean
 set_filter(SumCapture *c, const char *filter, GError **error)
 {
@@ -148,8 +150,8 @@ run_pcapng(SumCapture *c, GError **error)
             if (pcap_offline_filter(prog, &h, pk.data) == 0)
                 continue;
         }
-        c->fn(c->next_frame++, pk.time_us, pk.linktype, pk.data, pk.caplen, pk.wirelen,
-              c->user);
+        c->fn(c->first_frame + c->records - 1, pk.time_us, pk.linktype, pk.data, pk.caplen,
+              pk.wirelen, c->user);
         c->frames++;
     }
     return rc == 0;
@@ -317,7 +319,7 @@ on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
     if (c->has_bpf && pcap_offline_filter(&c->bpf, h, data) == 0)
         return;
     gint64 t = (gint64)h->ts.tv_sec * G_USEC_PER_SEC + (gint64)h->ts.tv_usec;
-    c->fn(c->next_frame++, t, c->linktype, data, h->caplen, h->len, c->user);
+    c->fn(c->first_frame + c->records - 1, t, c->linktype, data, h->caplen, h->len, c->user);
     c->frames++;
 }
 
@@ -328,7 +330,7 @@ sum_capture_run(SumCapture *c, guint64 first_frame, SumCaptureFrameFunc fn, void
     g_return_val_if_fail(c != NULL && (c->pcap != NULL || c->ng != NULL) && fn != NULL, FALSE);
     c->fn = fn;
     c->user = user;
-    c->next_frame = first_frame;
+    c->first_frame = first_frame;
     if (c->ng != NULL)
         return run_ng(c, error);
     for (;;) {

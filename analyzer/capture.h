@@ -48,7 +48,9 @@ guint32 sum_capture_linktype(const SumCapture *cap);
 /* libpcap's name for a LINKTYPE_ value ("USER0", "DOCSIS"), or
  * "LINKTYPE_n" for one it does not know. */
 gchar *sum_capture_linktype_name(guint32 linktype);
-/* Frames delivered so far (kept by the filter). */
+/* Frames delivered so far (kept by the filter). Each is delivered with its
+ * number in the file (FIRST_FRAME for the file's first record, kept or not),
+ * so a filter leaves gaps, never renumbers. */
 guint64 sum_capture_frames(const SumCapture *cap);
 /* Records read so far, kept by the filter or not: after a failed
  * sum_capture_run(), the record it stopped at is number RECORDS + 1 of the

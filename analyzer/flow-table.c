@@ -401,6 +401,18 @@ sum_flow_table_flush(SumFlowTable *t)
 }
 
 void
+sum_flow_table_each_open(const SumFlowTable *t, SumFlowTableEmit fn, void *user)
+{
+    g_return_if_fail(t != NULL && fn != NULL);
+    for (GList *l = t->active.head; l != NULL; l = l->next) {
+        const Flow *fl = l->data;
+        SumConn c = fl->conn;
+        c.state = sum_tcp_state(&fl->tcp, c.transport);
+        fn(&c, user);
+    }
+}
+
+void
 sum_flow_table_free(SumFlowTable *t)
 {
     if (t == NULL)

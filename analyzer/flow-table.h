@@ -71,6 +71,9 @@ gboolean sum_flow_table_packet(SumFlowTable *table, const sum_packet *pkt, SumFr
                                gint64 time_us);
 /* Emits and frees every live flow (end of input). */
 void sum_flow_table_flush(SumFlowTable *table);
+/* Calls FN with each live flow's connection as it stands (its state so far),
+ * keeping them all: what a live capture has not finished yet. */
+void sum_flow_table_each_open(const SumFlowTable *table, SumFlowTableEmit fn, void *user);
 
 guint sum_flow_table_live(const SumFlowTable *table);       /* flows tracked now */
 guint64 sum_flow_table_evicted(const SumFlowTable *table);  /* flows pushed out by the cap */

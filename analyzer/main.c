@@ -1,22 +1,22 @@
 /* main.c: sumscope's command line. The only place that parses options,
- * prints to the user and chooses exit codes (0 analysed and nothing wrong,
- * 1 findings of warning severity or worse, 2 usage or input error). */
+ * prints to the user and chooses exit codes (0 SUM traffic and nothing
+ * wrong, 1 findings of the --fail-on severity or worse (default: warning),
+ * 2 usage or input error, 3 no SUM traffic in the capture). */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <glib.h>
-#include <glib/gstdio.h>
 
 #include "output.h"
 #include <json-glib/json-glib.h>
 
 #include "capture.h"
+#include "cli-util.h"
 #include "pipeline.h"
 #include "report.h"
 #include "sum-revision.h"
+#include "sum-verdict.h"
 
 #ifndef SUMSCOPE_VERSION
 #define SUMSCOPE_VERSION "0.0.0"
@@ -25,7 +25,7 @@
 #define EXIT_CLEAN 0
 #define EXIT_FINDINGS 1
 #define EXIT_TROUBLE 2
-#define PROGRESS_MIN_BYTES (16u << 20) /* files smaller than this get no bar */
+#define EXIT_NO_SUM 3
 
 typedef struct {
     gchar *json;          /* --json FILE: "-" is stdout */
@@ -45,43 +45,11 @@ typedef struct {
     gchar *write;         /* -w FILE: keep what -i captured */
     gdouble duration;     /* --duration SECONDS of -i; 0: until Ctrl-C */
     gchar **files;        /* -r's files, then the positional ones */
+    gchar *fail_on;       /* --fail-on error|warning|never */
+    SumSeverity fail_min; /* its severity; SUM_SEVERITY_COUNT: never */
 } Options;
 
 static Options opt;
-
-static void
-fail(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
-
-static void
-fail(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    gchar *msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "sumscope: %s\n", msg);
-    g_free(msg);
-}
-
-static void
-progress(guint64 done, guint64 total, gpointer user)
-{
-    if (total == 0)
-        return;
-    int width = 40, filled = (int)(width * (double)done / (double)total);
-    fprintf(stderr, "\r%s [", (const char *)user);
-    for (int i = 0; i < width; i++)
-        fputc(i < filled ? '#' : ' ', stderr);
-    fprintf(stderr, "] %3d%%", (int)(100.0 * (double)done / (double)total));
-}
-
-static gboolean
-want_progress(const char *path)
-{
-    GStatBuf st;
-    return isatty(STDERR_FILENO) && strcmp(path, "-") != 0 && g_stat(path, &st) == 0 &&
-           (guint64)st.st_size >= PROGRESS_MIN_BYTES;
-}
 
 /* --version: ours and what we run with. GLib's is the library loaded at run
  * time; json-glib has no run-time version call, so its is the one built with. */
@@ -92,21 +60,6 @@ print_version(void)
     printf("%s\n", sum_capture_lib_version());
     printf("GLib %u.%u.%u\n", glib_major_version, glib_minor_version, glib_micro_version);
     printf("json-glib %s\n", JSON_VERSION_S);
-}
-
-/* Columns the text report may use: COLUMNS, else the terminal's width, else
- * 80 (a pipe or a file: what a pager or an e-mail shows). */
-static guint
-text_width(void)
-{
-    const char *env = g_getenv("COLUMNS");
-    guint64 n = 0;
-    if (env != NULL && g_ascii_string_to_unsigned(env, 10, 20, 10000, &n, NULL))
-        return (guint)n;
-    struct winsize ws;
-    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
-        return ws.ws_col;
-    return 80;
 }
 
 static gboolean
@@ -229,6 +182,25 @@ check_outputs(GError **error)
     return TRUE;
 }
 
+/* The exit status of an analysed capture: 1 with findings of the --fail-on
+ * severity or worse, else 3 when core's verdict is that the capture holds no
+ * SUM (sum-verdict.h), else 0. */
+static int
+result_status(const SumResult *res)
+{
+    if (opt.fail_min < SUM_SEVERITY_COUNT && sum_result_count_severity(res, opt.fail_min) > 0)
+        return EXIT_FINDINGS;
+    return sum_verdict_is_sum(res->verdict) ? EXIT_CLEAN : EXIT_NO_SUM;
+}
+
+/* The worse of two exit statuses (--each): trouble, findings, no SUM, clean. */
+static int
+worse_status(int a, int b)
+{
+    static const int rank[] = {0, 2, 3, 1}; /* by status 0..3 */
+    return rank[a] >= rank[b] ? a : b;
+}
+
 /* Reconstructs what PIPE read, writes the reports and frees PIPE; returns
  * the exit status. */
 static int
@@ -242,15 +214,15 @@ report(SumPipeline *pipe)
     rep.remedies = sum_remedy_build(res);
     rep.color = use_color();
     rep.quiet = opt.quiet;
-    rep.width = text_width();
+    rep.width = sum_cli_text_width();
     rep.program_version = SUMSCOPE_VERSION;
     GError *error = NULL;
     if (!write_reports(&rep, &error)) {
-        fail("%s", error != NULL ? error->message : "cannot write the report");
+        sum_cli_fail("%s", error != NULL ? error->message : "cannot write the report");
         g_clear_error(&error);
         status = EXIT_TROUBLE;
-    } else if (sum_result_count_severity(res, SUM_SEVERITY_WARNING) > 0) {
-        status = EXIT_FINDINGS;
+    } else {
+        status = result_status(res);
     }
     g_ptr_array_unref(rep.remedies);
     sum_result_free(res);
@@ -266,20 +238,20 @@ analyse(gchar **files, const SumProfile *profile, const GArray *hints)
     for (gchar **f = files; *f != NULL; f++) {
         GError *error = NULL;
         gchar *warning = NULL;
-        if (want_progress(*f))
-            sum_pipeline_set_progress(pipe, progress, *f);
+        if (sum_cli_want_progress(*f))
+            sum_pipeline_set_progress(pipe, sum_cli_progress, *f);
         gboolean ok = sum_pipeline_read(pipe, *f, opt.filter, &warning, &error);
-        if (want_progress(*f))
+        if (sum_cli_want_progress(*f))
             fputs("\r\033[K", stderr);
         sum_pipeline_set_progress(pipe, NULL, NULL);
         if (!ok) {
-            fail("%s", error->message);
+            sum_cli_fail("%s", error->message);
             g_error_free(error);
             sum_pipeline_free(pipe);
             return EXIT_TROUBLE;
         }
         if (warning != NULL) {
-            fail("warning: %s", warning);
+            sum_cli_fail("warning: %s", warning);
             g_free(warning);
         }
     }
@@ -316,13 +288,14 @@ analyse_live(const SumProfile *profile, const GArray *hints)
     SumOutput *dump = NULL;
     SumLive *live = sum_live_open(opt.iface, opt.filter, &error);
     if (live == NULL || !start_dump(live, &dump, &error)) {
-        fail("%s", error->message);
+        sum_cli_fail("%s", error->message);
         g_error_free(error);
         sum_output_discard(dump);
         sum_live_close(live);
         return EXIT_TROUBLE;
     }
     SumPipeline *pipe = sum_pipeline_new(profile, hints);
+    sum_pipeline_set_live_findings(pipe, sum_cli_live_finding, NULL);
     struct sigaction sa, old;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_stop_signal;
@@ -345,56 +318,60 @@ analyse_live(const SumProfile *profile, const GArray *hints)
     }
     sum_output_discard(dump);
     if (!ok) {
-        fail("%s", error->message);
+        sum_cli_fail("%s", error->message);
         g_error_free(error);
         sum_pipeline_free(pipe);
         return EXIT_TROUBLE;
     }
     if (dropped > 0)
-        fail("warning: %s: the kernel dropped %" G_GUINT64_FORMAT " frames (the report "
+        sum_cli_fail("warning: %s: the kernel dropped %" G_GUINT64_FORMAT " frames (the report "
              "may miss connections)", opt.iface, dropped);
     return report(pipe);
 }
 
-int
-main(int argc, char **argv)
+static const GOptionEntry entries[] = {
+    {"json", 0, 0, G_OPTION_ARG_FILENAME, &opt.json,
+     "Write the JSON report to FILE (- for standard output)", "FILE"},
+    {"html", 0, 0, G_OPTION_ARG_FILENAME, &opt.html,
+     "Write a self-contained HTML timeline to FILE", "FILE"},
+    {"csv", 0, 0, G_OPTION_ARG_FILENAME, &opt.csv,
+     "Write the tables (allocations, findings, channels, targets) as CSV files into DIR",
+     "DIR"},
+    {"tsv", 0, 0, G_OPTION_ARG_FILENAME, &opt.tsv,
+     "The same tables as tab-separated files into DIR", "DIR"},
+    {"filter", 'f', 0, G_OPTION_ARG_STRING, &opt.filter,
+     "Only frames matching this libpcap filter", "BPF"},
+    {"sum-host", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt.sum_hosts,
+     "This address runs SUM (a hint where the capture cannot show it; repeatable)", "ADDR"},
+    {"range", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt.ranges,
+     "Override a family's documented range, e.g. message=60000-60015 (repeatable)",
+     "FAMILY=LO-HI"},
+    {"profile", 0, 0, G_OPTION_ARG_STRING, &opt.profile,
+     "SUM generation's port plan: auto, classic, 7 or 8 (default auto)", "NAME"},
+    {"fail-on", 0, 0, G_OPTION_ARG_STRING, &opt.fail_on,
+     "Exit 1 on findings of this severity or worse: error, warning (default) or never",
+     "LEVEL"},
+    {"each", 0, 0, G_OPTION_ARG_NONE, &opt.each, "One report per capture file", NULL},
+    {"quiet", 'q', 0, G_OPTION_ARG_NONE, &opt.quiet, "Summary and findings only", NULL},
+    {"color", 0, 0, G_OPTION_ARG_STRING, &opt.color, "auto, always or never (NO_COLOR "
+     "is honoured)", "WHEN"},
+    {"version", 'V', 0, G_OPTION_ARG_NONE, &opt.version, "Print the version", NULL},
+    {"interface", 'i', 0, G_OPTION_ARG_STRING, &opt.iface,
+     "Capture live from IFACE (root or CAP_NET_RAW), then report; -f is then the "
+     "capture filter", "IFACE"},
+    {"duration", 0, 0, G_OPTION_ARG_DOUBLE, &opt.duration,
+     "With -i: stop after SECONDS (default: at Ctrl-C)", "SECONDS"},
+    {"write", 'w', 0, G_OPTION_ARG_FILENAME, &opt.write,
+     "With -i: also keep what was captured in FILE (pcap; never over a capture)", "FILE"},
+    {"read", 'r', 0, G_OPTION_ARG_FILENAME_ARRAY, &opt.read,
+     "Read this capture (as tcpdump -r; repeatable, before the others)", "FILE"},
+    {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt.files, NULL, "CAPTURE..."},
+    {NULL, 0, 0, 0, NULL, NULL, NULL},
+};
+
+static GOptionContext *
+option_context(void)
 {
-    const GOptionEntry entries[] = {
-        {"json", 0, 0, G_OPTION_ARG_FILENAME, &opt.json,
-         "Write the JSON report to FILE (- for standard output)", "FILE"},
-        {"html", 0, 0, G_OPTION_ARG_FILENAME, &opt.html,
-         "Write a self-contained HTML timeline to FILE", "FILE"},
-        {"csv", 0, 0, G_OPTION_ARG_FILENAME, &opt.csv,
-         "Write the tables (allocations, findings, channels, targets) as CSV files into DIR",
-         "DIR"},
-        {"tsv", 0, 0, G_OPTION_ARG_FILENAME, &opt.tsv,
-         "The same tables as tab-separated files into DIR", "DIR"},
-        {"filter", 'f', 0, G_OPTION_ARG_STRING, &opt.filter,
-         "Only frames matching this libpcap filter", "BPF"},
-        {"sum-host", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt.sum_hosts,
-         "This address runs SUM (a hint where the capture cannot show it; repeatable)", "ADDR"},
-        {"range", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt.ranges,
-         "Override a family's documented range, e.g. message=60000-60015 (repeatable)",
-         "FAMILY=LO-HI"},
-        {"profile", 0, 0, G_OPTION_ARG_STRING, &opt.profile,
-         "SUM generation's port plan: auto, classic, 7 or 8 (default auto)", "NAME"},
-        {"each", 0, 0, G_OPTION_ARG_NONE, &opt.each, "One report per capture file", NULL},
-        {"quiet", 'q', 0, G_OPTION_ARG_NONE, &opt.quiet, "Summary and findings only", NULL},
-        {"color", 0, 0, G_OPTION_ARG_STRING, &opt.color, "auto, always or never (NO_COLOR "
-         "is honoured)", "WHEN"},
-        {"version", 'V', 0, G_OPTION_ARG_NONE, &opt.version, "Print the version", NULL},
-        {"interface", 'i', 0, G_OPTION_ARG_STRING, &opt.iface,
-         "Capture live from IFACE (root or CAP_NET_RAW), then report; -f is then the "
-         "capture filter", "IFACE"},
-        {"duration", 0, 0, G_OPTION_ARG_DOUBLE, &opt.duration,
-         "With -i: stop after SECONDS (default: at Ctrl-C)", "SECONDS"},
-        {"write", 'w', 0, G_OPTION_ARG_FILENAME, &opt.write,
-         "With -i: also keep what was captured in FILE (pcap; never over a capture)", "FILE"},
-        {"read", 'r', 0, G_OPTION_ARG_FILENAME_ARRAY, &opt.read,
-         "Read this capture (as tcpdump -r; repeatable, before the others)", "FILE"},
-        {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt.files, NULL, "CAPTURE..."},
-        {NULL, 0, 0, 0, NULL, NULL, NULL},
-    };
     GOptionContext *ctx = g_option_context_new("- explain HP SUM port traffic");
     g_option_context_set_summary(ctx,
         "Reads pcap/pcapng captures (- for standard input; gzip, zstd or lz4 too), or\n"
@@ -402,96 +379,141 @@ main(int argc, char **argv)
         "which allocations fell back and why, what ran past the documented ranges, and\n"
         "what a firewall blocked or refused.");
     g_option_context_set_description(ctx,
-        "Exit status: 0 analysed and nothing wrong, 1 findings of warning severity or\n"
-        "worse, 2 usage or input error.");
+        "Severity: a fallback that worked (a port taken, a range overflowed) is a\n"
+        "warning; a port that blocked or refused SUM is an error.\n"
+        "\n"
+        "Exit status: 0 SUM traffic and nothing wrong, 1 findings of the --fail-on\n"
+        "severity or worse (default warning; never: not for findings), 2 usage or\n"
+        "input error, 3 no SUM traffic in the capture (what was looked for and what\n"
+        "to check are in the report).");
     g_option_context_add_main_entries(ctx, entries, NULL);
-    GError *error = NULL;
-    int status = EXIT_TROUBLE;
-    SumProfile *custom = NULL;
-    GArray *hints = g_array_new(FALSE, FALSE, sizeof(SumAddr));
-    if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
-        fail("%s (try --help)", error->message);
-        goto out;
-    }
-    if (opt.version) {
-        print_version();
-        status = EXIT_CLEAN;
-        goto out;
-    }
-    merge_inputs();
-    if (!check_live_options(&error)) {
-        fail("%s", error->message);
-        goto out;
-    }
-    if (opt.iface == NULL && (opt.files == NULL || opt.files[0] == NULL)) {
-        fail("no capture file given (try --help)");
-        goto out;
-    }
-    if (!check_outputs(&error)) {
-        fail("%s", error->message);
-        goto out;
-    }
+    return ctx;
+}
+
+/* The values of --color and --fail-on; FALSE after saying what is wrong. */
+static gboolean
+check_words(void)
+{
     if (opt.color != NULL && g_strcmp0(opt.color, "auto") != 0 &&
         g_strcmp0(opt.color, "always") != 0 && g_strcmp0(opt.color, "never") != 0) {
-        fail("--color takes auto, always or never, not '%s'", opt.color);
-        goto out;
+        sum_cli_fail("--color takes auto, always or never, not '%s'", opt.color);
+        return FALSE;
     }
-    const SumProfile *profile = NULL;
+    opt.fail_min = SUM_SEVERITY_WARNING;
+    if (opt.fail_on == NULL || g_ascii_strcasecmp(opt.fail_on, "warning") == 0)
+        return TRUE;
+    if (g_ascii_strcasecmp(opt.fail_on, "error") == 0) {
+        opt.fail_min = SUM_SEVERITY_ERROR;
+    } else if (g_ascii_strcasecmp(opt.fail_on, "never") == 0) {
+        opt.fail_min = SUM_SEVERITY_COUNT;
+    } else {
+        sum_cli_fail("--fail-on takes error, warning or never, not '%s'", opt.fail_on);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Parses and checks the command line; FALSE after saying what is wrong. */
+static gboolean
+parse_options(GOptionContext *ctx, int *argc, char ***argv)
+{
+    GError *error = NULL;
+    gboolean ok = g_option_context_parse(ctx, argc, argv, &error);
+    if (!ok) {
+        sum_cli_fail("%s (try --help)", error->message);
+    } else if (opt.version) {
+        return TRUE;
+    } else {
+        merge_inputs();
+        if (!(ok = check_live_options(&error)))
+            sum_cli_fail("%s", error->message);
+        else if ((ok = opt.iface != NULL || (opt.files != NULL && opt.files[0] != NULL)) == FALSE)
+            sum_cli_fail("no capture file given (try --help)");
+        else if (!(ok = check_outputs(&error)))
+            sum_cli_fail("%s", error->message);
+        else
+            ok = check_words();
+    }
+    g_clear_error(&error);
+    if (ok && opt.each && g_strv_length(opt.files) > 1 &&
+        (opt.json != NULL || opt.html != NULL || opt.csv != NULL || opt.tsv != NULL)) {
+        sum_cli_fail("--each writes one report per file: use it without --json/--html/--csv/--tsv, or "
+             "run once per file");
+        ok = FALSE;
+    }
+    return ok;
+}
+
+/* --profile and --range: the plan to use (NULL: auto), *CUSTOM the copy
+ * --range made (freed by the caller). FALSE after saying what is wrong. */
+static gboolean
+choose_profile(const SumProfile **profile, SumProfile **custom)
+{
+    *profile = NULL;
+    *custom = NULL;
     if (opt.profile != NULL && g_ascii_strcasecmp(opt.profile, "auto") != 0) {
-        profile = sum_plan_profile_by_name(opt.profile);
-        if (profile == NULL) {
-            fail("--profile takes auto, classic, 7 or 8, not '%s'", opt.profile);
-            goto out;
+        *profile = sum_plan_profile_by_name(opt.profile);
+        if (*profile == NULL) {
+            sum_cli_fail("--profile takes auto, classic, 7 or 8, not '%s'", opt.profile);
+            return FALSE;
         }
     }
-    if (opt.ranges != NULL) {
-        custom = sum_plan_profile_copy(profile != NULL ? profile : sum_plan_profile_default());
-        for (gchar **r = opt.ranges; *r != NULL; r++) {
-            if (!sum_plan_profile_apply_override(custom, *r, &error)) {
-                fail("--range: %s", error->message);
-                goto out;
-            }
+    if (opt.ranges == NULL)
+        return TRUE;
+    *custom = sum_plan_profile_copy(*profile != NULL ? *profile : sum_plan_profile_default());
+    for (gchar **r = opt.ranges; *r != NULL; r++) {
+        GError *error = NULL;
+        if (!sum_plan_profile_apply_override(*custom, *r, &error)) {
+            sum_cli_fail("--range: %s", error->message);
+            g_error_free(error);
+            return FALSE;
         }
-        profile = custom;
     }
+    *profile = *custom;
+    return TRUE;
+}
+
+/* --sum-host into HINTS (SumAddr); FALSE after saying what is wrong. */
+static gboolean
+collect_hints(GArray *hints)
+{
     for (gchar **h = opt.sum_hosts; h != NULL && *h != NULL; h++) {
         SumAddr a;
         if (!sum_addr_from_string(&a, *h)) {
-            fail("--sum-host: '%s' is not an IPv4 or IPv6 address", *h);
-            goto out;
+            sum_cli_fail("--sum-host: '%s' is not an IPv4 or IPv6 address", *h);
+            return FALSE;
         }
         g_array_append_val(hints, a);
     }
-    if (opt.each && (opt.json != NULL || opt.html != NULL || opt.csv != NULL || opt.tsv != NULL) &&
-        g_strv_length(opt.files) > 1) {
-        fail("--each writes one report per file: use it without --json/--html/--csv/--tsv, or "
-             "run once per file");
-        goto out;
-    }
-    if (opt.iface != NULL) {
-        status = analyse_live(profile, hints);
-    } else if (opt.each) {
-        status = EXIT_CLEAN;
-        for (gchar **f = opt.files; *f != NULL; f++) {
-            gchar *one[] = {*f, NULL};
-            /* The text goes to stdout unless the JSON does: no header in JSON. */
-            if (opt.json == NULL || strcmp(opt.json, "-") != 0) {
-                if (f != opt.files)
-                    printf("\n");
-                printf("== %s\n", *f);
-                fflush(stdout);
-            }
-            int s = analyse(one, profile, hints);
-            status = MAX(status, s);
+    return TRUE;
+}
+
+/* Live, one report per file (--each), or all files as one capture. */
+static int
+run(const SumProfile *profile, const GArray *hints)
+{
+    if (opt.iface != NULL)
+        return analyse_live(profile, hints);
+    if (!opt.each)
+        return analyse(opt.files, profile, hints);
+    int status = EXIT_CLEAN;
+    for (gchar **f = opt.files; *f != NULL; f++) {
+        gchar *one[] = {*f, NULL};
+        /* The text goes to stdout unless the JSON does: no header in JSON. */
+        if (opt.json == NULL || strcmp(opt.json, "-") != 0) {
+            if (f != opt.files)
+                printf("\n");
+            printf("== %s\n", *f);
+            fflush(stdout);
         }
-    } else {
-        status = analyse(opt.files, profile, hints);
+        status = worse_status(status, analyse(one, profile, hints));
     }
-out:
-    g_clear_error(&error);
-    sum_plan_profile_free(custom);
-    g_array_free(hints, TRUE);
-    g_option_context_free(ctx);
+    return status;
+}
+
+static void
+free_options(void)
+{
     g_free(opt.json);
     g_free(opt.html);
     g_free(opt.csv);
@@ -499,11 +521,35 @@ out:
     g_free(opt.filter);
     g_free(opt.profile);
     g_free(opt.color);
+    g_free(opt.fail_on);
     g_strfreev(opt.sum_hosts);
     g_strfreev(opt.ranges);
     g_strfreev(opt.files);
     g_strfreev(opt.read);
     g_free(opt.iface);
     g_free(opt.write);
+}
+
+int
+main(int argc, char **argv)
+{
+    int status = EXIT_TROUBLE;
+    SumProfile *custom = NULL;
+    const SumProfile *profile = NULL;
+    GArray *hints = g_array_new(FALSE, FALSE, sizeof(SumAddr));
+    GOptionContext *ctx = option_context();
+    if (!parse_options(ctx, &argc, &argv))
+        goto out;
+    if (opt.version) {
+        print_version();
+        status = EXIT_CLEAN;
+    } else if (choose_profile(&profile, &custom) && collect_hints(hints)) {
+        status = run(profile, hints);
+    }
+out:
+    sum_plan_profile_free(custom);
+    g_array_free(hints, TRUE);
+    g_option_context_free(ctx);
+    free_options();
     return status;
 }

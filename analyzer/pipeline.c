@@ -30,6 +30,7 @@
 #define PIPELINE_PROGRESS_EVERY 4096u /* frames between progress calls */
 #define PIPELINE_BATCH_ITEMS 2048u    /* packets per hand-over to the worker */
 #define PIPELINE_BATCHES 8u           /* batches in flight (about 3 MB in all) */
+#define PIPELINE_SETTLE_US 1000000LL  /* µs between looks for live findings */
 
 /* A queue of batches: a fixed ring (there are never more than
  * PIPELINE_BATCHES), one mutex, one condition. POSIX threads rather than
@@ -116,6 +117,10 @@ struct _SumPipeline {
     BatchQueue empty;            /* Batch*: worker -> reader */
     Batch *batch;                /* being filled by the reader, or NULL */
     Batch *batches;              /* the PIPELINE_BATCHES batches */
+    SumSettled *settled;         /* live findings told so far, or NULL */
+    SumPipelineFindingFunc on_finding;
+    gpointer on_finding_user;
+    gint64 last_settle;          /* µs, wall clock, of the last look */
 };
 
 static void
@@ -436,7 +441,9 @@ sum_pipeline_read(SumPipeline *p, const char *path, const char *filter, gchar **
     p->capture = c;
     GError *err = NULL;
     gboolean ok = sum_capture_run(c, p->next_frame, on_frame, p, &err);
-    guint64 frames = sum_capture_frames(c);
+    /* Every record of the file has its number, kept by -f or not (frames
+     * as Wireshark numbers the file). */
+    guint64 frames = sum_capture_records(c);
     p->next_frame += frames;
     g_array_index(p->summary.file_frames, SumFileFrames, p->summary.file_frames->len - 1).count =
         frames;
@@ -457,15 +464,52 @@ sum_pipeline_read(SumPipeline *p, const char *path, const char *filter, gchar **
     return ok;
 }
 
+void
+sum_pipeline_set_live_findings(SumPipeline *p, SumPipelineFindingFunc fn, gpointer user)
+{
+    p->on_finding = fn;
+    p->on_finding_user = user;
+}
+
+static void
+collect_open(const SumConn *conn, void *user)
+{
+    g_array_append_val((GArray *)user, *conn);
+}
+
+/* Between rounds of a live capture, at most once a PIPELINE_SETTLE_US: the
+ * findings core says are certain so far (sum-settled.h). */
+static void
+on_live_idle(void *user)
+{
+    SumPipeline *p = user;
+    gint64 now = g_get_real_time(); /* live frames carry the wall clock */
+    if (now - p->last_settle < PIPELINE_SETTLE_US)
+        return;
+    p->last_settle = now;
+    GArray *open = g_array_new(FALSE, FALSE, sizeof(SumConn));
+    sum_flow_table_each_open(p->flows, collect_open, open);
+    sum_settled_update(p->settled, p->recon, (const SumConn *)(gpointer)open->data, open->len,
+                       now, p->on_finding, p->on_finding_user);
+    g_array_free(open, TRUE);
+}
+
 gboolean
 sum_pipeline_read_live(SumPipeline *p, SumLive *live, const char *name, double duration_s,
                        GError **error)
 {
     g_return_val_if_fail(!p->finished && p->progress == NULL, FALSE);
+    if (p->on_finding != NULL && !p->threaded) {
+        p->settled = sum_settled_new();
+        sum_live_set_idle(live, on_live_idle, p);
+    }
     g_ptr_array_add(p->summary.files, g_strdup(name));
     note_linktype(p, sum_live_linktype(live));
     p->last_linktype = sum_live_linktype(live) + 1;
     gboolean ok = sum_live_run(live, duration_s, p->next_frame, on_frame, p, error);
+    sum_live_set_idle(live, NULL, NULL);
+    sum_settled_free(p->settled);
+    p->settled = NULL;
     p->next_frame += sum_live_frames(live);
     if (p->threaded)
         send_batch(p, FALSE);

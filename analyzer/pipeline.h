@@ -7,6 +7,7 @@
 #include "capture-live.h"
 #include "report.h"
 #include "sum-recon.h"
+#include "sum-settled.h"
 
 typedef struct _SumPipeline SumPipeline;
 
@@ -28,6 +29,13 @@ gboolean sum_pipeline_read(SumPipeline *pipe, const char *path, const char *filt
  * it. FALSE with ERROR when the capture fails. */
 gboolean sum_pipeline_read_live(SumPipeline *pipe, SumLive *live, const char *name,
                                 double duration_s, GError **error);
+/* During sum_pipeline_read_live(): FN is called once for each finding as it
+ * becomes certain (core's word: sum-settled.h), F valid during the call.
+ * Not with SUMSCOPE_THREADS=2 (the flows are then the worker's): the full
+ * report at the end has them all anyway. */
+typedef SumSettledFunc SumPipelineFindingFunc;
+void sum_pipeline_set_live_findings(SumPipeline *pipe, SumPipelineFindingFunc fn,
+                                    gpointer user);
 /* Runs the reconstruction; the capture summary stays owned by the pipeline. */
 SumResult *sum_pipeline_finish(SumPipeline *pipe);
 const SumCaptureSummary *sum_pipeline_summary(const SumPipeline *pipe);

@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include "sum-verdict.h"
+
 #define HTML_LEDGER_OPEN 40   /* a longer ledger starts folded */
 #define HTML_REMEDIES_OPEN 8  /* so do more remediation steps */
 
@@ -109,6 +111,13 @@ cards(FILE *out, const SumReport *rep)
                 sum_plan_severity_name(s), sum_plan_severity_name(s), sev[s],
                 sum_plan_severity_name(s));
     }
+    if (!sum_verdict_is_sum(r->verdict)) {
+        fprintf(out, "<div class=\"card warning\" id=\"card-verdict\"><div class=\"n\">%s"
+                     "</div><div class=\"l\">%s</div><div class=\"why\">no port plan "
+                     "established</div></div>\n</div>\n",
+                sum_verdict_name(r->verdict), sum_verdict_title(r->verdict));
+        return;
+    }
     gchar *why = sum_html_esc(r->profile_reason);
     gchar *desc = sum_html_esc(r->profile->description), *name = sum_html_esc(r->profile->name);
     fprintf(out, "<div class=\"card profile\" id=\"card-profile\"><div class=\"n\">%s</div>"
@@ -118,6 +127,27 @@ cards(FILE *out, const SumReport *rep)
     g_free(name);
     g_free(desc);
     fprintf(out, "</div>\n");
+}
+
+/* A capture that shows no SUM: what was looked for and what to check. */
+static void
+no_sum(FILE *out, const SumResult *r)
+{
+    fprintf(out, "<div id=\"no-sum\"><h2>%s</h2>\n<p>Verdict <b>%s</b>: the capture "
+                 "shows no sign of any SUM generation. Looked for:</p>\n<ul>\n",
+            sum_verdict_title(r->verdict), sum_verdict_name(r->verdict));
+    for (gchar **l = r->looked_for; l != NULL && *l != NULL; l++) {
+        gchar *e = sum_html_esc(*l);
+        fprintf(out, "<li>%s</li>\n", e);
+        g_free(e);
+    }
+    fprintf(out, "</ul>\n<p>Check:</p>\n<ul>\n");
+    for (const char *const *k = sum_verdict_checks(); *k != NULL; k++) {
+        gchar *e = sum_html_esc(*k);
+        fprintf(out, "<li>%s</li>\n", e);
+        g_free(e);
+    }
+    fprintf(out, "</ul>\n</div>\n");
 }
 
 /* --- tables ----------------------------------------------------------------- */
@@ -283,12 +313,16 @@ sum_report_html(const SumReport *rep, FILE *out, GError **error)
     gchar *t0 = c->packets ? sum_html_time(c->t_first) : g_strdup("-");
     fprintf(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
                  "<title>sumscope: %s</title>\n<style>%s</style>\n</head>\n<body>\n", ef, CSS);
+    gboolean is_sum = sum_verdict_is_sum(r->verdict);
     fprintf(out, "<h1>HP SUM port story</h1>\n<p class=\"sub\">%s &#183; %" G_GUINT64_FORMAT
-                 " packets from %s &#183; port plan <b>%s</b>: %s &#183; sumscope %s</p>\n",
-            ef, c->packets, t0, r->profile->name, reason,
-            rep->program_version != NULL ? rep->program_version : "");
+                 " packets from %s &#183; %s <b>%s</b>%s%s &#183; sumscope %s</p>\n",
+            ef, c->packets, t0, is_sum ? "port plan" : "verdict",
+            is_sum ? r->profile->name : sum_verdict_name(r->verdict), is_sum ? ": " : "",
+            is_sum ? reason : "", rep->program_version != NULL ? rep->program_version : "");
     stops(out, c->stops);
     cards(out, rep);
+    if (!is_sum)
+        no_sum(out, r);
     /* The first screen: what failed and the findings; then the charts. */
     GPtrArray *targets = sum_status_targets(r);
     if (r->hosts->len > 0)

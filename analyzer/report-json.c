@@ -5,6 +5,7 @@
 #include <json-glib/json-glib.h>
 
 #include "sum-status.h"
+#include "sum-verdict.h"
 
 #define SUM_JSON_SCHEMA_VERSION 2 /* 2: evidence.conflict became evidence.kind */
 
@@ -313,6 +314,7 @@ build_findings(JsonBuilder *b, const SumResult *r, const SumCaptureSummary *c)
         json_builder_begin_object(b);
         add_str(b, "code", sum_plan_finding_name(f->code));
         add_str(b, "severity", sum_plan_severity_name(f->severity));
+        add_str(b, "confidence", sum_plan_confidence_name(f->confidence));
         add_addr(b, "host", &f->host);
         add_int(b, "port", f->port);
         add_str(b, "family", sum_plan_family_name(f->family));
@@ -397,6 +399,28 @@ build_remediation(JsonBuilder *b, const GPtrArray *remedies)
     json_builder_end_array(b);
 }
 
+/* The verdict and what was looked for: the ports of each plan, and what to
+ * check when the capture shows no SUM (sum-verdict.h). */
+static void
+build_verdict(JsonBuilder *b, const SumResult *r)
+{
+    add_str(b, "verdict", sum_verdict_name(r->verdict));
+    json_builder_set_member_name(b, "looked_for");
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "plans");
+    json_builder_begin_array(b);
+    for (gchar **l = r->looked_for; l != NULL && *l != NULL; l++)
+        json_builder_add_string_value(b, *l);
+    json_builder_end_array(b);
+    json_builder_set_member_name(b, "check");
+    json_builder_begin_array(b);
+    for (const char *const *c = sum_verdict_checks(); !sum_verdict_is_sum(r->verdict) && *c;
+         c++)
+        json_builder_add_string_value(b, *c);
+    json_builder_end_array(b);
+    json_builder_end_object(b);
+}
+
 gboolean
 sum_report_json(const SumReport *report, FILE *out, GError **error)
 {
@@ -412,6 +436,7 @@ sum_report_json(const SumReport *report, FILE *out, GError **error)
     add_str(b, "description", r->profile->description);
     add_str(b, "reason", r->profile_reason);
     json_builder_end_object(b);
+    build_verdict(b, r);
     build_hosts(b, r, report->capture);
     build_channels(b, r, report->capture);
     build_allocations(b, r, report->capture);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sum-status.h"
+#include "sum-verdict.h"
 
 /* Targets named in the summary's line; more are counted (the table has all). */
 #define SUMMARY_TARGETS 8
@@ -104,17 +105,33 @@ role_line(const Out *o, const SumResult *r, SumRole role)
     g_string_free(s, TRUE);
 }
 
+/* A capture that shows no SUM: the verdict, what was looked for and what
+ * to check, and no port plan spoken of as if the capture had shown one. */
+static void
+no_sum(const Out *o, const SumResult *r)
+{
+    sum_text_put(o, 2, "%sSUM port story%s  (%s%s%s)", c(o, C_BOLD), c(o, C_RESET),
+                 c(o, C_YELLOW), sum_verdict_title(r->verdict), c(o, C_RESET));
+    sum_text_put(o, 4, "  Verdict: %s. No port plan is established: the capture shows no "
+                       "sign of any SUM generation.", sum_verdict_name(r->verdict));
+    sum_text_put(o, 2, "  Looked for:");
+    for (gchar **l = r->looked_for; l != NULL && *l != NULL; l++)
+        sum_text_put(o, 6, "    %s", *l);
+    sum_text_put(o, 2, "  Check:");
+    for (const char *const *k = sum_verdict_checks(); *k != NULL; k++)
+        sum_text_put(o, 6, "    - %s", *k);
+}
+
 static void
 summary(const Out *o, const SumReport *rep)
 {
     const SumResult *r = rep->result;
-    sum_text_put(o, 2, "%sSUM port story%s  (port plan: %s, %s)", c(o, C_BOLD), c(o, C_RESET),
-                 r->profile->name, r->profile_reason);
-    if (r->hosts->len == 0) {
-        sum_text_put(o, 2, "  No SUM traffic found: no SUM host or target, no allocation, no "
-                           "finding.");
+    if (!sum_verdict_is_sum(r->verdict)) {
+        no_sum(o, r);
         return;
     }
+    sum_text_put(o, 2, "%sSUM port story%s  (port plan: %s, %s)", c(o, C_BOLD), c(o, C_RESET),
+                 r->profile->name, r->profile_reason);
     role_line(o, r, SUM_ROLE_SUM_HOST);
     role_line(o, r, SUM_ROLE_TARGET);
     guint errors = 0, warnings = 0;

@@ -38,7 +38,7 @@ typedef struct {
 /* Where one file's frames lie in the run-wide numbering of core (SumFrame). */
 typedef struct {
     guint64 first;               /* the run-wide number of its first frame */
-    guint64 count;               /* frames read from it */
+    guint64 count;               /* records read from it, kept by -f or not */
 } SumFileFrames;
 
 /* What was read: the `capture` object of the JSON output. */

@@ -1,5 +1,5 @@
-# bash completion for sumscope(1): options, the values of --profile and
-# --color, folders for --csv/--tsv, and capture files (pcap, pcapng, cap,
+# bash completion for sumscope(1): options, the values of --profile,
+# --color and --fail-on, interfaces for -i, folders for --csv/--tsv, and capture files (pcap, pcapng, cap,
 # also gzipped) for the rest. Self-contained: needs no bash-completion
 # helpers, though it is installed where bash-completion looks for it.
 _sumscope()
@@ -8,8 +8,9 @@ _sumscope()
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=""
     [ "$COMP_CWORD" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD-1]}
-    local opts="--json --html --csv --tsv --filter --sum-host --range --profile --each
-                --quiet --color --version --help -f -q -V -h"
+    local opts="--json --html --csv --tsv --filter --sum-host --range --profile --fail-on
+                --each --quiet --color --version --help --read --interface --duration
+                --write -f -q -V -h -r -i -w"
     # "--opt=value": complete the value.
     if [[ $cur == --*=* ]]; then
         prev=${cur%%=*}
@@ -21,6 +22,16 @@ _sumscope()
             return 0 ;;
         --color)
             COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
+            return 0 ;;
+        --fail-on)
+            COMPREPLY=($(compgen -W "error warning never" -- "$cur"))
+            return 0 ;;
+        -i|--interface)
+            COMPREPLY=($(compgen -W "any $(ls /sys/class/net 2>/dev/null)" -- "$cur"))
+            return 0 ;;
+        -w|--write)
+            COMPREPLY=($(compgen -f -- "$cur"))
+            compopt -o filenames 2>/dev/null
             return 0 ;;
         --range)
             COMPREPLY=($(compgen -W "message= callback= control= firmware= ipc= bootstrap=" \
@@ -35,7 +46,7 @@ _sumscope()
             COMPREPLY=($(compgen -f -- "$cur"))
             compopt -o filenames 2>/dev/null
             return 0 ;;
-        -f|--filter|--sum-host)
+        -f|--filter|--sum-host|--duration)
             return 0 ;;
     esac
     if [[ $cur == -* ]]; then

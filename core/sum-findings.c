@@ -211,10 +211,10 @@ failure_finding(Findings *fs, const SumEvidenceIndex *ev, SumChannel *ch, SumFin
     f->syn_count = c->syn_count;
     f->icmp = c->icmp_unreachable;
     f->answer = c->resp_payload;
-    if (unseen_reply) {
+    if (unseen_reply) { /* still an error (sum-plan.c), on weaker evidence */
         f->one_way = TRUE;
-        f->severity = SUM_SEVERITY_WARNING;
         f->evidence = SUM_EVIDENCE_INFERRED;
+        f->confidence = MIN(f->confidence, SUM_CONFIDENCE_MEDIUM);
     }
 }
 

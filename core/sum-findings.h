@@ -10,11 +10,13 @@
  *   PORT_CONFLICT   each port in some allocation's conflicting_ports
  *   RANGE_OVERFLOW  each overflow allocation
  *   PORT_BLOCKED    an attempt never answered (or ICMP "prohibited"), no later
- *                   answered attempt; inferred, a warning, when the capture
- *                   holds one side only and a single SYN went unanswered
+ *                   answered attempt; inferred, at most medium confidence, when
+ *                   the capture holds one side only and a single SYN went
+ *                   unanswered
  *   PORT_REFUSED    an attempt reset (or ICMP port unreachable), not a step of
  *                   a control search that then succeeded
  *   NOT_SUM_SERVICE a SUM TLS port answered by something that is not TLS
+ * Severity is the code's (sum_plan_finding_severity, issue 12 rule 8).
  * count is the connection attempts behind a finding: displaced SUM
  * connections for a conflict or an overflow, failed attempts otherwise.
  */

@@ -384,6 +384,11 @@ static const char *const finding_titles[SUM_FINDING_COUNT] = {
     "connection attempts refused (reset)",
     "SUM port answered by something that is not SUM",
 };
+/* Severity, the one place it is decided (issue 12, rule 8): a fallback that
+ * worked (a port taken, a range overflowed, a listener that moved and answered
+ * not as SUM where it used to be) is a warning; a port that blocked or refused
+ * SUM is an error, however sure the capture is of it (that is the finding's
+ * confidence and evidence, not its severity). --fail-on reads these. */
 static const SumSeverity finding_severities[SUM_FINDING_COUNT] = {
     SUM_SEVERITY_WARNING, SUM_SEVERITY_WARNING, SUM_SEVERITY_ERROR, SUM_SEVERITY_ERROR,
     SUM_SEVERITY_WARNING,

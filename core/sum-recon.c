@@ -10,6 +10,7 @@
 #include "sum-mem.h"
 #include "sum-pairs.h"
 #include "sum-portmap.h"
+#include "sum-verdict.h"
 #include "sum-words.h"
 
 #include <stdlib.h>
@@ -298,10 +299,55 @@ sum_recon_finish(SumRecon *recon)
     for (guint i = 0; i < r->findings->len; i++)
         sum_words_finding(p, g_ptr_array_index(r->findings, i));
     sort_allocations(r);
+    sum_verdict_decide(r, recon->profile);
 
     sum_evidence_free(ev);
     g_free(is_channel);
     sum_pairs_free(pairs);
     g_array_free(conns, TRUE);
+    return r;
+}
+
+/* --- a run still going -------------------------------------------------- */
+
+/* An open connection worth judging before it ends: one whose outcome so far
+ * cannot change what it shows. A single SYN not yet answered could be
+ * answered in a moment; a retried one shows that the first went unanswered. */
+static gboolean
+open_conn_telling(const SumConn *c)
+{
+    if (c->transport != SUM_TRANSPORT_TCP)
+        return TRUE;
+    if (c->state == SUM_CONN_S0 || c->state == SUM_CONN_SH)
+        return c->syn_count > 1 || c->icmp_unreachable;
+    return TRUE;
+}
+
+SumResult *
+sum_recon_snapshot(SumRecon *recon, const SumConn *open, guint n_open)
+{
+    g_return_val_if_fail(recon != NULL, NULL);
+    /* The intake as it stands, to put back once the open connections have
+     * had their say (they are offered again when they end). */
+    guint n_conns = recon->n_conns, n_chunks = recon->chunks->len;
+    guint strict_kept = recon->strict_kept;
+    guint64 seen = recon->seen, dropped = recon->dropped;
+    SumGenScore score = recon->score;
+    for (guint i = 0; i < n_open; i++) {
+        if (open_conn_telling(&open[i]))
+            sum_recon_add(recon, &open[i]);
+    }
+    SumResult *r = sum_recon_finish(recon);
+    while (recon->chunks->len > n_chunks) {
+        sum_mem_block_free(g_ptr_array_index(recon->chunks, recon->chunks->len - 1),
+                           SUM_MEM_BLOCK_BYTES);
+        g_ptr_array_set_size(recon->chunks, recon->chunks->len - 1);
+    }
+    g_array_set_size(recon->relevant, n_conns);
+    recon->n_conns = n_conns;
+    recon->strict_kept = strict_kept;
+    recon->seen = seen;
+    recon->dropped = dropped;
+    recon->score = score;
     return r;
 }

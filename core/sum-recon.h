@@ -38,6 +38,11 @@ void sum_recon_set_max_conns(SumRecon *recon, guint max);
 void sum_recon_add(SumRecon *recon, const SumConn *conn);
 /* Run the reconstruction. The SumRecon may be freed afterwards. */
 SumResult *sum_recon_finish(SumRecon *recon);
+/* The reconstruction so far, during a run that goes on (a live capture):
+ * what was offered, plus OPEN (N_OPEN connections still in progress, as they
+ * stand) where their outcome so far cannot change (sum-recon.c). The intake
+ * is left as it was: OPEN are offered again when they end. */
+SumResult *sum_recon_snapshot(SumRecon *recon, const SumConn *open, guint n_open);
 
 G_END_DECLS
 

@@ -74,6 +74,7 @@ sum_result_free(SumResult *result)
     if (result == NULL)
         return;
     g_free(result->profile_reason);
+    g_strfreev(result->looked_for);
     g_ptr_array_unref(result->hosts);
     g_ptr_array_unref(result->channels);
     g_ptr_array_unref(result->allocations);

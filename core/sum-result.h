@@ -25,6 +25,14 @@ typedef enum {
     SUM_EVIDENCE_COUNT
 } SumEvidence;
 
+/* What the capture as a whole shows (sum-verdict.h decides it). */
+typedef enum {
+    SUM_VERDICT_NO_SUM = 0,      /* nothing of SUM: no host, channel, allocation, finding */
+    SUM_VERDICT_CANDIDATES_ONLY, /* only low-confidence candidates, nothing established */
+    SUM_VERDICT_SUM,             /* SUM traffic */
+    SUM_VERDICT_COUNT
+} SumVerdict;
+
 typedef struct _SumAllocation SumAllocation;
 typedef struct _SumFinding SumFinding;
 
@@ -110,6 +118,8 @@ typedef struct {
     guint64 conns_seen;          /* connections offered */
     guint64 conns_kept;          /* that touched SUM ports */
     guint64 conns_dropped;       /* over the memory cap (folded into counters only) */
+    SumVerdict verdict;          /* sum-verdict.h */
+    gchar **looked_for;          /* one line per port plan looked for (sum-verdict.h) */
 } SumResult;
 
 /* Records and their result; every array owns what it holds. */

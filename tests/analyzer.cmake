@@ -69,3 +69,9 @@ add_test(NAME analyzer_filter
                  $<TARGET_FILE:sumscope> ${SUMSCOPE_SAMPLES_DIR}
                  ${PROJECT_SOURCE_DIR}/docs/capturing.md)
 set_tests_properties(analyzer_filter PROPERTIES LABELS analyzer TIMEOUT 300)
+# Severity (issue 12, rule 8) and --fail-on=error|warning|never, with exit 3
+# for a capture with no SUM.
+add_test(NAME analyzer_fail_on
+         COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_fail_on.py
+                 $<TARGET_FILE:sumscope> ${SUMSCOPE_SAMPLES_DIR})
+set_tests_properties(analyzer_fail_on PROPERTIES LABELS analyzer TIMEOUT 300)

@@ -6,3 +6,5 @@ sumscope_cmocka_test(test_conn SOURCES test_conn.c LIBS sumcore)
 sumscope_cmocka_test(test_remedy SOURCES test_remedy.c LIBS sumcore)
 sumscope_cmocka_test(test_status SOURCES test_status.c LIBS sumcore)
 sumscope_cmocka_test(test_pairs SOURCES test_pairs.c LIBS sumcore)
+# The capture's verdict (sum-verdict.c) and live findings (sum-settled.c).
+sumscope_cmocka_test(test_settled SOURCES test_settled.c LIBS sumcore)

@@ -499,7 +499,10 @@ test_capture_interface_declared_after_packets_read_on(void **state)
     /* the filter holds on both sides of the switch */
     assert_true(read_all(path, "ether src 02:00:00:00:00:01", &eth, &error));
     assert_int_equal(eth.n, 2);
-    assert_int_equal(eth.frame[1], 2);
+    /* Kept frames keep their numbers in the file (Wireshark's), the raw-IP
+     * one the filter skipped leaving a gap. */
+    assert_int_equal(eth.frame[0], 1);
+    assert_int_equal(eth.frame[1], 3);
     assert_int_equal(eth.time_us[1], 1700000000000002LL);
     g_unlink(path);
     g_byte_array_unref(ng.b);

@@ -370,6 +370,7 @@ typedef struct {
     SumFlowTable *table;
     guint64 last_frame;
     guint decode_failures;
+    gboolean filtered;     /* frames the filter skips leave gaps */
 } Run;
 
 static void
@@ -378,7 +379,11 @@ on_frame(guint64 frame, gint64 time_us, guint32 linktype, const guint8 *data, gu
 {
     Run *run = user;
     sum_packet p;
-    assert_int_equal(frame, run->last_frame + 1); /* 1-based, consecutive */
+    /* 1-based, each its number in the file: consecutive without a filter */
+    if (run->filtered)
+        assert_true(frame > run->last_frame);
+    else
+        assert_int_equal(frame, run->last_frame + 1);
     run->last_frame = frame;
     if (sum_decode_frame(linktype, data, caplen, wirelen, &p) != SUM_DECODE_OK)
         run->decode_failures++;
@@ -393,10 +398,12 @@ read_sample(Fixture *f, const char *name, const char *filter, GError **error)
     SumCapture *cap = sum_capture_open(path, filter, error);
     if (cap == NULL)
         return FALSE;
-    Run run = {f->table, 0, 0};
+    Run run = {f->table, 0, 0, filter != NULL};
     gboolean ok = sum_capture_run(cap, 1, on_frame, &run, error);
     assert_int_equal(run.decode_failures, 0);
-    assert_int_equal(sum_capture_frames(cap), run.last_frame);
+    assert_true(run.last_frame <= sum_capture_records(cap));
+    if (filter == NULL)
+        assert_int_equal(sum_capture_frames(cap), run.last_frame);
     guint64 done, total;
     sum_capture_progress(cap, &done, &total);
     assert_true(total > 0 && done == total);
@@ -489,7 +496,7 @@ test_flow_capture_cut_file_truncated_after_frames(void **state)
     assert_true(g_file_set_contents(cut, bytes, MIN(len, (gsize)3000), NULL));
     SumCapture *cap = sum_capture_open(cut, NULL, NULL);
     assert_non_null(cap);
-    Run run = {f->table, 0, 0};
+    Run run = {f->table, 0, 0, FALSE};
     GError *error = NULL;
     assert_false(sum_capture_run(cap, 1, on_frame, &run, &error));
     assert_true(g_error_matches(error, SUM_CAPTURE_ERROR, SUM_CAPTURE_ERROR_TRUNCATED));

@@ -29,7 +29,7 @@ def run(exe, path):
         if not first or os.path.basename(path) not in first[0]:
             return path, "error does not name the file: %r" % p.stderr[:200]
         return path, None
-    if p.returncode not in (0, 1):
+    if p.returncode not in (0, 1, 3):
         return path, "exit %d" % p.returncode
     try:
         doc = json.loads(p.stdout)

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Per sample: sumscope's JSON against the sample's ground truth. Every
 allocation (host, family, port, base, cause, conflicting ports) and finding
-(code, host, port) of the truth must be there, and nothing else. With
+(code, host, port) of the truth must be there, and nothing else; the verdict
+(truth's `verdict` where it has one) and the exit status must match. With
 --schema, every output is also validated against docs/sumscope.schema.json.
 
 usage: check_samples.py SUMSCOPE SAMPLES_DIR [--schema SCHEMA]
@@ -16,6 +17,11 @@ import sys
 def alloc_key(a):
     return (a["host"], a["family"], a["port"], a["base"], a["cause"],
             tuple(sorted(a["conflicting_ports"])))
+
+
+# A truth's verdict and the words of sumscope's that meet it: "no SUM at
+# all" is also met by "only low-confidence candidates, nothing established".
+VERDICTS_OF = {"sum": ("sum",), "no-sum": ("no-sum", "candidates-only")}
 
 
 def finding_key(f):
@@ -38,11 +44,22 @@ def main():
         cap = os.path.join(sdir, truth["capture"])
         p = subprocess.run([exe, "--json=-", cap], capture_output=True, text=True, timeout=120)
         errs = []
-        if p.returncode not in (0, 1):
+        if p.returncode not in (0, 1, 3):
             errs.append("exit %d: %s" % (p.returncode, p.stderr.strip()))
         else:
             doc = json.loads(p.stdout)
-            want_exit = 1 if any(f["code"] for f in truth["findings"]) else 0
+            # The truth's verdict, or the one its contents imply: a capture
+            # with no SUM host, target, allocation or finding holds no SUM.
+            verdict = truth.get("verdict")
+            if verdict is None:
+                empty = not (truth["sum_hosts"] or truth["targets"] or
+                             truth["allocations"] or truth["findings"])
+                verdict = "no-sum" if empty else "sum"
+            elif doc.get("verdict") not in VERDICTS_OF[verdict]:
+                errs.append("verdict %s, expected %s" % (doc.get("verdict"), verdict))
+            # Exit 1 with findings, 3 with no SUM (docs/sumscope.1), else 0.
+            want_exit = 1 if any(f["code"] for f in truth["findings"]) else \
+                3 if verdict == "no-sum" else 0
             if p.returncode != want_exit:
                 errs.append("exit %d, expected %d" % (p.returncode, want_exit))
             ta = set(map(alloc_key, truth["allocations"]))

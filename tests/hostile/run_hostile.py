@@ -60,7 +60,7 @@ def main():
             leftovers = [f for f in os.listdir(work) if f.startswith(name + ".json")]
             if leftovers:
                 errs.append("temporary files left: %s" % leftovers)
-        elif p.returncode in (0, 1):
+        elif p.returncode in (0, 1, 3):
             try:
                 with open(out) as f:
                     doc = json.load(f)

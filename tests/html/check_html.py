@@ -164,9 +164,17 @@ def check_sample(exe, truth, sdir, work):
     png = os.path.join(work, name + ".png")
     p = subprocess.run([exe, "-q", "--html", html, os.path.join(sdir, name)],
                        capture_output=True, text=True)
-    if p.returncode not in (0, 1):
+    if p.returncode not in (0, 1, 3):
         return ["sumscope exit %d: %s" % (p.returncode, p.stderr)]
     errs = static_checks(html)
+    # No SUM is a verdict of its own: what was looked for and what to check.
+    no_sum = not (truth["sum_hosts"] or truth["targets"] or truth["allocations"] or
+                  truth["findings"])
+    text = open(html, encoding="utf-8").read()
+    if no_sum != ('id="no-sum"' in text and "Looked for" in text):
+        errs.append("no-SUM section %s" % ("missing" if no_sum else "in a report with SUM"))
+    if no_sum and "port plan <b>" in text:
+        errs.append("a port plan named as if the capture had shown one")
     if CHROMIUM is None:
         return errs
     dom = render(html, png)

@@ -71,6 +71,10 @@ check("--prof completes to --profile", complete("sumscope", "--prof") == ["--pro
       complete("sumscope", "--prof"))
 check("--profile values", complete("sumscope", "--profile", "") == ["auto", "classic", "7", "8"])
 check("--profile=c completes the value", complete("sumscope", "--profile=c") == ["classic"])
+check("--fail-on values", complete("sumscope", "--fail-on", "") == ["error", "warning", "never"],
+      complete("sumscope", "--fail-on", ""))
+check("--fail-on=n completes the value", complete("sumscope", "--fail-on=n") == ["never"])
+check("--fail completes to --fail-on", complete("sumscope", "--fail") == ["--fail-on"])
 check("capture files and folders, not other files",
       sorted(complete("sumscope", "")) == ["day1.pcap", "day2.pcapng", "sub"],
       complete("sumscope", ""))

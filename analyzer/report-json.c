@@ -322,7 +322,6 @@ build_findings(JsonBuilder *b, const SumResult *r, const SumCaptureSummary *c)
         add_str(b, "message", f->message);
         add_str(b, "advice", f->advice);
         add_str(b, "evidence", sum_evidence_name(f->evidence));
-        add_str(b, "confidence", sum_plan_confidence_name(f->confidence));
         add_frames(b, "frames", f->frames);
         add_frames_at(b, "frames_at", c, f->frames);
         add_time(b, "first", f->t_first);

@@ -120,14 +120,14 @@ build_lanes(const SumResult *r, const SumAddr *sum_host)
         if (!sum_addr_equal(&ch->sum_host, sum_host))
             continue;
         Lane *l = lane_get(lanes, &ch->port_holder, ch->family, ch->sum_port,
-                           ch->conn.transport, r->profile);
+                           ch->conn.transport, sum_result_profile_for(r, sum_host));
         g_ptr_array_add(l->channels, (gpointer)ch);
         /* A message connection also tries the target's control port. */
         if (ch->family == SUM_FAMILY_MESSAGE) {
             gboolean resp_is_target = sum_addr_equal(&ch->conn.resp, &ch->target);
             guint16 cport = resp_is_target ? ch->conn.resp_port : ch->conn.orig_port;
             Lane *c = lane_get(lanes, &ch->target, SUM_FAMILY_CONTROL, cport,
-                               SUM_TRANSPORT_TCP, r->profile);
+                               SUM_TRANSPORT_TCP, sum_result_profile_for(r, sum_host));
             g_ptr_array_add(c->channels, (gpointer)ch);
         }
     }
@@ -324,6 +324,13 @@ chart(FILE *out, const SumResult *r, const Scale *s, GPtrArray *lanes, const cha
     char hb[SUM_ADDR_STRLEN];
     guint **rows = g_new0(guint *, lanes->len);
     double height = HTML_AXIS;
+    /* Every lane is one SUM host's: its plan documents the ranges. */
+    const Lane *l0 = g_ptr_array_index(lanes, 0);
+    const SumProfile *plan =
+        l0->channels->len > 0
+            ? sum_result_profile_for(r, &((const SumChannel *)g_ptr_array_index(l0->channels, 0))
+                                              ->sum_host)
+            : r->profile;
     for (guint i = 0; i < lanes->len; i++) {
         Lane *l = g_ptr_array_index(lanes, i);
         const Lane *p = i ? g_ptr_array_index(lanes, i - 1) : NULL;
@@ -347,7 +354,7 @@ chart(FILE *out, const SumResult *r, const Scale *s, GPtrArray *lanes, const cha
         const Lane *p = i ? g_ptr_array_index(lanes, i - 1) : NULL;
         const char *fam = sum_plan_family_name(l->family);
         if (p == NULL || p->family != l->family) {
-            gchar *range = family_range(r->profile, l->family);
+            gchar *range = family_range(plan, l->family);
             if (p != NULL)
                 fprintf(out, "<line x1=\"0\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
                              "stroke=\"#c5cbd6\"/>\n", y, HTML_WIDTH, y);
@@ -448,9 +455,10 @@ sum_html_timeline(FILE *out, const SumResult *r, const SumCaptureSummary *cap, c
     s.span_us = MAX(1000.0, (double)(t1 - s.t0)) * 1.02;
     gchar *eh = sum_html_esc(a2s(&h->addr, hb));
     gchar *start = sum_html_time(s.t0), *end = sum_html_time(t1);
-    fprintf(out, "<h3>SUM host %s</h3>\n<p class=\"sub\">0 s = %s &#183; last SUM packet "
-                 "%s (%.3f s) &#183; %u ports, %u connections</p>\n",
-            eh, start, end, (t1 - s.t0) / 1e6, lanes->len, n_conns);
+    const SumProfile *plan = sum_result_profile_for(r, &h->addr);
+    fprintf(out, "<h3>SUM host %s</h3>\n<p class=\"sub\">port plan %s &#183; 0 s = %s &#183; "
+                 "last SUM packet %s (%.3f s) &#183; %u ports, %u connections</p>\n",
+            eh, plan->name, start, end, (t1 - s.t0) / 1e6, lanes->len, n_conns);
     /* Lanes are sorted by family: each run of one family is kept or folded. */
     GPtrArray *kept = g_ptr_array_new();
     GPtrArray *folds = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);

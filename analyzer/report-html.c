@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sum-verdict.h"
+#include "sum-words.h"
 
 #define HTML_LEDGER_OPEN 40   /* a longer ledger starts folded */
 #define HTML_REMEDIES_OPEN 8  /* so do more remediation steps */
@@ -118,11 +119,36 @@ cards(FILE *out, const SumReport *rep)
                 sum_verdict_name(r->verdict), sum_verdict_title(r->verdict));
         return;
     }
-    gchar *why = sum_html_esc(r->profile_reason);
-    gchar *desc = sum_html_esc(r->profile->description), *name = sum_html_esc(r->profile->name);
-    fprintf(out, "<div class=\"card profile\" id=\"card-profile\"><div class=\"n\">%s</div>"
-                 "<div class=\"l\">port plan: %s</div><div class=\"why\">%s</div></div>\n",
-            name, desc, why);
+    /* The capture's plan, how sure and why; with several SUM hosts, each one's. */
+    const char *gen = sum_result_generation_name(r);
+    gchar *sure = r->profile_confidence > SUM_CONFIDENCE_NONE
+                      ? g_strdup_printf("%s; %s confidence", r->profile_reason,
+                                        sum_plan_confidence_name(r->profile_confidence))
+                      : g_strdup(r->profile_reason);
+    gchar *why = sum_html_esc(sure);
+    g_free(sure);
+    gchar *desc = sum_html_esc(r->mixed ? "SUM hosts of more than one generation"
+                                        : r->profile->description);
+    gchar *name = sum_html_esc(gen != NULL ? gen : r->profile->name);
+    fprintf(out, "<div class=\"card profile\" id=\"card-profile\" data-generation=\"%s\">"
+                 "<div class=\"n\">%s</div><div class=\"l\">port plan: %s</div>"
+                 "<div class=\"why\">%s</div>\n",
+            name, name, desc, why);
+    guint n_sum = 0;
+    for (guint i = 0; i < r->hosts->len; i++)
+        n_sum += ((const SumHost *)g_ptr_array_index(r->hosts, i))->role == SUM_ROLE_SUM_HOST;
+    for (guint i = 0; n_sum > 1 && i < r->hosts->len; i++) {
+        const SumHost *h = g_ptr_array_index(r->hosts, i);
+        if (h->role != SUM_ROLE_SUM_HOST || h->profile == NULL)
+            continue;
+        gchar *line = sum_words_host_plan(h);
+        gchar *el = sum_html_esc(line), *eg = sum_html_esc(h->profile->name);
+        fprintf(out, "<div class=\"why plan\" data-generation=\"%s\">%s</div>\n", eg, el);
+        g_free(line);
+        g_free(el);
+        g_free(eg);
+    }
+    fprintf(out, "</div>\n");
     g_free(why);
     g_free(name);
     g_free(desc);
@@ -317,8 +343,11 @@ sum_report_html(const SumReport *rep, FILE *out, GError **error)
     fprintf(out, "<h1>HP SUM port story</h1>\n<p class=\"sub\">%s &#183; %" G_GUINT64_FORMAT
                  " packets from %s &#183; %s <b>%s</b>%s%s &#183; sumscope %s</p>\n",
             ef, c->packets, t0, is_sum ? "port plan" : "verdict",
-            is_sum ? r->profile->name : sum_verdict_name(r->verdict), is_sum ? ": " : "",
-            is_sum ? reason : "", rep->program_version != NULL ? rep->program_version : "");
+            !is_sum ? sum_verdict_name(r->verdict)
+                    : sum_result_generation_name(r) != NULL ? sum_result_generation_name(r)
+                                                            : r->profile->name,
+            is_sum ? ": " : "", is_sum ? reason : "",
+            rep->program_version != NULL ? rep->program_version : "");
     stops(out, c->stops);
     cards(out, rep);
     if (!is_sum)

@@ -7,7 +7,8 @@
 #include "sum-status.h"
 #include "sum-verdict.h"
 
-#define SUM_JSON_SCHEMA_VERSION 2 /* 2: evidence.conflict became evidence.kind */
+#define SUM_JSON_SCHEMA_VERSION 3 /* 2: evidence.conflict became evidence.kind;
+                                   * 3: generation, generations, hosts[].generation */
 
 static void
 add_addr(JsonBuilder *b, const char *name, const SumAddr *a)
@@ -211,6 +212,15 @@ build_hosts(JsonBuilder *b, const SumResult *r, const SumCaptureSummary *c)
         add_str(b, "why", h->why);
         add_int(b, "first_frame", (gint64)h->first_frame);
         add_frame_at(b, "first_frame_at", c, h->first_frame);
+        /* The plan it was read with; why and how sure, for a SUM host. */
+        gboolean own = h->role == SUM_ROLE_SUM_HOST && h->profile != NULL;
+        add_str(b, "generation", h->profile != NULL ? h->profile->name : NULL);
+        add_str(b, "generation_confidence",
+                own ? sum_plan_confidence_name(h->plan_confidence) : NULL);
+        add_str(b, "generation_reason", own ? h->plan_reason : NULL);
+        add_str(b, "generation_other", own && h->plan_other < SUM_GENERATION_COUNT
+                                           ? sum_plan_generation_name(h->plan_other)
+                                           : NULL);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
@@ -434,6 +444,18 @@ sum_report_json(const SumReport *report, FILE *out, GError **error)
     add_str(b, "name", r->profile->name);
     add_str(b, "description", r->profile->description);
     add_str(b, "reason", r->profile_reason);
+    add_str(b, "confidence", sum_plan_confidence_name(r->profile_confidence));
+    json_builder_end_object(b);
+    /* The capture's generation and each SUM host's (docs/generations.md). */
+    add_str(b, "generation", sum_result_generation_name(r));
+    json_builder_set_member_name(b, "generations");
+    json_builder_begin_object(b);
+    for (guint i = 0; i < r->hosts->len; i++) {
+        const SumHost *h = g_ptr_array_index(r->hosts, i);
+        char a[SUM_ADDR_STRLEN];
+        if (h->role == SUM_ROLE_SUM_HOST && h->profile != NULL)
+            add_str(b, sum_addr_to_string(&h->addr, a, sizeof a), h->profile->name);
+    }
     json_builder_end_object(b);
     build_verdict(b, r);
     build_hosts(b, r, report->capture);

@@ -37,10 +37,12 @@ sum_report_group_clause(const SumStatusGroup *g)
     const char *what = g->status == SUM_STATUS_BLOCKED ? "never answered" : "refused";
     if (g->on_targets)
         return g_strdup_printf("%s port %u %s on %u %s", fam, g->port, what, n, ts);
+    /* "callbacks to 61001", "web connections to 63002" */
+    const char *conns = g->family == SUM_FAMILY_CALLBACK ? "s" : " connections";
     if (g->status == SUM_STATUS_BLOCKED)
-        return g_strdup_printf("%ss to %u on %s dropped from %u %s", fam, g->port,
+        return g_strdup_printf("%s%s to %u on %s dropped from %u %s", fam, conns, g->port,
                                a2s(&g->holder, b), n, ts);
-    return g_strdup_printf("%ss to %u on %s refused from %u %s", fam, g->port,
+    return g_strdup_printf("%s%s to %u on %s refused from %u %s", fam, conns, g->port,
                            a2s(&g->holder, b), n, ts);
 }
 

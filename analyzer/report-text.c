@@ -7,6 +7,7 @@
 
 #include "sum-status.h"
 #include "sum-verdict.h"
+#include "sum-words.h"
 
 /* Targets named in the summary's line; more are counted (the table has all). */
 #define SUMMARY_TARGETS 8
@@ -122,6 +123,27 @@ no_sum(const Out *o, const SumResult *r)
         sum_text_put(o, 6, "    - %s", *k);
 }
 
+/* Each SUM host's port plan, how sure and why, where there are several
+ * (with one, the summary's first line is its). */
+static void
+plan_lines(const Out *o, const SumResult *r)
+{
+    guint n = 0;
+    for (guint i = 0; i < r->hosts->len; i++)
+        n += ((const SumHost *)g_ptr_array_index(r->hosts, i))->role == SUM_ROLE_SUM_HOST;
+    if (n < 2)
+        return;
+    guint shown = 0;
+    for (guint i = 0; i < r->hosts->len && shown < SUMMARY_TARGETS; i++) {
+        const SumHost *h = g_ptr_array_index(r->hosts, i);
+        if (h->role != SUM_ROLE_SUM_HOST)
+            continue;
+        gchar *line = sum_words_host_plan(h);
+        sum_text_put(o, 13, "  %-10s %s", shown++ == 0 ? "plans:" : "", line);
+        g_free(line);
+    }
+}
+
 static void
 summary(const Out *o, const SumReport *rep)
 {
@@ -130,9 +152,16 @@ summary(const Out *o, const SumReport *rep)
         no_sum(o, r);
         return;
     }
-    sum_text_put(o, 2, "%sSUM port story%s  (port plan: %s, %s)", c(o, C_BOLD), c(o, C_RESET),
-                 r->profile->name, r->profile_reason);
+    const char *gen = sum_result_generation_name(r);
+    gchar *sure = r->profile_confidence > SUM_CONFIDENCE_NONE
+                      ? g_strdup_printf("; %s confidence",
+                                        sum_plan_confidence_name(r->profile_confidence))
+                      : g_strdup("");
+    sum_text_put(o, 2, "%sSUM port story%s  (port plan: %s, %s%s)", c(o, C_BOLD), c(o, C_RESET),
+                 gen != NULL ? gen : r->profile->name, r->profile_reason, sure);
+    g_free(sure);
     role_line(o, r, SUM_ROLE_SUM_HOST);
+    plan_lines(o, r);
     role_line(o, r, SUM_ROLE_TARGET);
     guint errors = 0, warnings = 0;
     for (guint i = 0; i < r->findings->len; i++) {

@@ -87,6 +87,10 @@ classify_towards_sum_host(const SumProfile *p, const SumPairs *pairs, const SumC
         set(out, SUM_FAMILY_FIRMWARE, &c->resp, c->resp_port, pair);
         return TRUE;
     }
+    if (sum_plan_in_family(p, SUM_FAMILY_WEB, c->resp_port, &pos)) {
+        set(out, SUM_FAMILY_WEB, &c->resp, c->resp_port, pair);
+        return TRUE;
+    }
     return FALSE;
 }
 
@@ -129,11 +133,14 @@ sum_classify(const SumProfile *p, const SumPairs *pairs, const SumConn *c, SumCl
     }
     if (classify_towards_sum_host(p, pairs, c, out))
         return TRUE;
-    /* SUM's own IPC on loopback, on a host already known as a SUM host. */
+    /* SUM's own IPC on loopback, on a host already known as a SUM host (8.x:
+     * its processes are clients of the web server, the same allocation). */
     const SumPair *first = sum_pairs_first(pairs);
     if (c->transport == SUM_TRANSPORT_TCP && p->ipc_port != 0 && c->resp_port == p->ipc_port &&
         sum_addr_is_loopback(&c->resp) && first != NULL) {
-        set(out, SUM_FAMILY_IPC, &first->sum_host, c->resp_port, first);
+        set(out, sum_plan_in_family(p, SUM_FAMILY_WEB, c->resp_port, NULL) ? SUM_FAMILY_WEB
+                                                                           : SUM_FAMILY_IPC,
+            &first->sum_host, c->resp_port, first);
         out->target = c->resp; /* IPC is seen on loopback, the port is the SUM host's */
         return TRUE;
     }
@@ -154,6 +161,8 @@ sum_classify_provisional_cause(const SumProfile *p, SumFamily f, const SumPortPo
         return SUM_CAUSE_OVERFLOW;
     if (pos->offset == 0 || f == SUM_FAMILY_BOOTSTRAP || f == SUM_FAMILY_IPC)
         return SUM_CAUSE_DEFAULT;
+    if (!sum_plan_family_searches(f))
+        return SUM_CAUSE_CONFIGURED;
     if (f == SUM_FAMILY_CALLBACK && pos->offset == 1 && p->ipc_port == pos->base)
         return SUM_CAUSE_IPC_RESERVED;
     return SUM_CAUSE_UNKNOWN;

@@ -64,6 +64,14 @@ alloc_add(GPtrArray *out, GHashTable *index, const SumChannel *ch, SumFamily f,
         a->t_last = MAX(a->t_last, ch->conn.t_last);
         a->confidence = MAX(a->confidence, ch->confidence);
     }
+    /* What the port carried tells a family's rules apart (web: 63001 HTTP,
+     * 63002 HTTPS, wherever configured). */
+    gboolean http = ch->conn.orig_payload == SUM_PAYLOAD_HTTP_REQUEST ||
+                    ch->conn.resp_payload == SUM_PAYLOAD_HTTP_RESPONSE;
+    if (sum_conn_is_tls(&ch->conn))
+        a->carried = SUM_CARRIED_TLS;
+    else if (http && a->carried == SUM_CARRIED_NONE)
+        a->carried = SUM_CARRIED_HTTP;
     a->n_connections++;
     if (a->frames->len < SUM_LEDGER_MAX_FRAMES)
         g_array_append_val(a->frames, ch->conn.first_frame);
@@ -157,7 +165,8 @@ cause_of(const SumProfile *p, const SumPortRule *rule, const SumPortPos *pos,
 static void
 decide_cause(const SumProfile *p, const SumEvidenceIndex *ev, SumAllocation *a)
 {
-    const SumPortRule *rule = sum_plan_rule(p, a->family, SUM_TRANSPORT_TCP);
+    const SumPortRule *rule = sum_plan_rule_for_port(p, a->family, SUM_TRANSPORT_TCP, a->port,
+                                                     a->carried);
     SumPortPos pos;
     if (rule == NULL || !sum_plan_position(rule, a->port, &pos)) {
         a->cause = SUM_CAUSE_UNKNOWN;
@@ -166,6 +175,11 @@ decide_cause(const SumProfile *p, const SumEvidenceIndex *ev, SumAllocation *a)
     a->base = pos.base;
     a->offset = pos.offset;
     a->range_end = pos.range_end;
+    /* A port that does not search was set where it is (7.x --port). */
+    if (!sum_plan_family_searches(a->family)) {
+        a->cause = pos.offset == 0 ? SUM_CAUSE_DEFAULT : SUM_CAUSE_CONFIGURED;
+        return;
+    }
     if (a->family == SUM_FAMILY_IPC || pos.offset == 0) {
         a->cause = SUM_CAUSE_DEFAULT;
         return;
@@ -237,6 +251,7 @@ sum_ledger_build(const SumProfile *p, GPtrArray *chs, const SumEvidenceIndex *ev
         case SUM_FAMILY_CALLBACK:
         case SUM_FAMILY_FIRMWARE:
         case SUM_FAMILY_IPC:
+        case SUM_FAMILY_WEB:
             ch->alloc = alloc_add(out, index, ch, ch->family, &ch->port_holder, ch->sum_port);
             break;
         default:

@@ -18,6 +18,7 @@ struct _SumPairs {
     GHashTable *index;         /* SumPair* (as its own key: sum_host, target) -> SumPair* */
     GHashTable *host_conf;     /* SumAddr* (inside a pair) -> best pair confidence */
     guint next_session;        /* live mode */
+    GHashTable *web;           /* SUM 7.x+ plans: WebSeen* by (SUM host, target) */
 };
 
 /* --- keys --------------------------------------------------------------- */
@@ -58,6 +59,8 @@ sum_pairs_new(const SumProfile *profile, const GArray *hints, SumPairsMode mode)
     g->pairs = g_ptr_array_new_with_free_func(g_free);
     g->index = g_hash_table_new(pair_hash, pair_equal);
     g->host_conf = g_hash_table_new(addr_hash, addr_equal);
+    if (sum_plan_rule(profile, SUM_FAMILY_WEB, SUM_TRANSPORT_TCP) != NULL)
+        g->web = g_hash_table_new_full(pair_hash, pair_equal, NULL, g_free);
     return g;
 }
 
@@ -68,6 +71,8 @@ sum_pairs_free(SumPairs *g)
         return;
     g_hash_table_destroy(g->index);
     g_hash_table_destroy(g->host_conf);
+    if (g->web != NULL)
+        g_hash_table_destroy(g->web);
     g_ptr_array_unref(g->pairs);
     g_free(g);
 }
@@ -274,11 +279,14 @@ sum_pairs_settle_primary(SumPairs *g)
     }
 }
 
+static void observe_service_contact(SumPairs *g, const SumConn *c);
+
 void
 sum_pairs_observe_secondary(SumPairs *g, const SumConn *c)
 {
     const SumProfile *prof = g->profile;
     SumPortPos pos;
+    observe_service_contact(g, c);
     if (c->transport != SUM_TRANSPORT_TCP ||
         !sum_pairs_is_sum_host(g, &c->resp, SUM_CONFIDENCE_MEDIUM))
         return;
@@ -298,6 +306,131 @@ sum_pairs_observe_secondary(SumPairs *g, const SumConn *c)
             p->families |= 1u << SUM_FAMILY_FIRMWARE;
         }
     }
+}
+
+/* --- the web server's shape (SUM 7.x and later) ------------------------- */
+
+/* What a (SUM host, target) showed of it (docs/reconstruction.md, "Who is
+ * who"; docs/generations.md). */
+enum {
+    WEB_REACH = 1u << 0,      /* the SUM host reached the target on a service, answered */
+    WEB_FETCH = 1u << 1,      /* the target fetched over HTTP from the web server */
+    WEB_POST = 1u << 2,       /* the target posted over TLS to it */
+    WEB_TRIED = 1u << 3,      /* the target's SYN reached a web port */
+    WEB_FETCH_BASE = 1u << 4, /* fetched from the HTTP port's base (63001) */
+    WEB_POST_BASE = 1u << 5,  /* posted to the HTTPS port's base (63002) */
+};
+
+typedef struct {
+    SumPair key;              /* sum_host, target only */
+    guint flags;
+    SumFrame reach_frame;     /* the first answered reach, 0 if none */
+    gint64 reach_t;
+} WebSeen;
+
+/* A target fetching and posting is the shape; reached first on one of its
+ * services, it is certain (two families: sum_pairs_settle()). A lone fetch
+ * from 63001 may be classic firmware, or anything: a port match. */
+static SumConfidence
+grade_web(const SumPairs *g, const SumAddr *sum_host, guint f)
+{
+    if ((f & (WEB_FETCH | WEB_POST)) && (f & WEB_REACH))
+        return SUM_CONFIDENCE_MEDIUM;
+    if ((f & WEB_FETCH_BASE) && (f & WEB_POST_BASE))
+        return SUM_CONFIDENCE_MEDIUM;
+    if (sum_pairs_is_hinted(g, sum_host))
+        return SUM_CONFIDENCE_MEDIUM;
+    if (g->mode == SUM_PAIRS_LIVE && host_confidence(g, sum_host) >= SUM_CONFIDENCE_MEDIUM)
+        return SUM_CONFIDENCE_MEDIUM;
+    return SUM_CONFIDENCE_LOW;
+}
+
+static gboolean
+web_port_base(const SumProfile *p, guint16 port, SumCarried carried)
+{
+    const SumPortRule *r = sum_plan_rule_for_port(p, SUM_FAMILY_WEB, SUM_TRANSPORT_TCP, port,
+                                                  carried);
+    return r != NULL && r->base == port && r->carried == carried;
+}
+
+void
+sum_pairs_observe_web(SumPairs *g, const SumConn *c)
+{
+    if (g->web == NULL || sum_addr_equal(&c->orig, &c->resp) ||
+        sum_addr_is_loopback(&c->orig) || sum_addr_is_loopback(&c->resp))
+        return;
+    const SumAddr *s, *t;
+    guint f;
+    if (c->transport == SUM_TRANSPORT_TCP &&
+        sum_plan_in_family(g->profile, SUM_FAMILY_WEB, c->resp_port, NULL)) {
+        s = &c->resp;
+        t = &c->orig;
+        f = WEB_TRIED;
+        if (c->orig_payload == SUM_PAYLOAD_HTTP_REQUEST ||
+            c->resp_payload == SUM_PAYLOAD_HTTP_RESPONSE)
+            f |= WEB_FETCH | (web_port_base(g->profile, c->resp_port, SUM_CARRIED_HTTP)
+                                  ? WEB_FETCH_BASE
+                                  : 0);
+        if (sum_conn_is_tls(c))
+            f |= WEB_POST | (web_port_base(g->profile, c->resp_port, SUM_CARRIED_TLS)
+                                 ? WEB_POST_BASE
+                                 : 0);
+    } else if (sum_classify_bootstrap_rule(g->profile, c->transport, c->resp_port) != NULL &&
+               sum_conn_answered(c)) {
+        s = &c->orig;
+        t = &c->resp;
+        f = WEB_REACH;
+    } else {
+        return;
+    }
+    SumPair k;
+    memset(&k, 0, sizeof k);
+    k.sum_host = *s;
+    k.target = *t;
+    WebSeen *w = g_hash_table_lookup(g->web, &k);
+    if (w == NULL) {
+        w = g_new0(WebSeen, 1);
+        w->key = k;
+        g_hash_table_insert(g->web, &w->key, w);
+    }
+    w->flags |= f;
+    if ((f & WEB_REACH) && (w->reach_frame == 0 || c->first_frame < w->reach_frame)) {
+        w->reach_frame = c->first_frame;
+        w->reach_t = c->t_first;
+    }
+    /* A reach alone is anyone's SSH or SMB: a pair once the target answers
+     * with the web server (or once the host is known, observe_secondary). */
+    if (!(w->flags & (WEB_TRIED | WEB_FETCH | WEB_POST)))
+        return;
+    SumConn at = *c;
+    if (w->reach_frame != 0 && w->reach_frame < at.first_frame) {
+        at.first_frame = w->reach_frame;
+        at.t_first = w->reach_t;
+    }
+    SumPair *p = note_pair(g, s, t, grade_web(g, s, w->flags), &at);
+    p->families |= 1u << SUM_FAMILY_WEB;
+    if (w->flags & WEB_REACH)
+        p->families |= 1u << SUM_FAMILY_BOOTSTRAP;
+}
+
+/* A known SUM host reaching a target on one of its services, answered: a
+ * pair of the later plans, where Windows and Linux targets of 7.3 and later
+ * never connect back (docs/generations.md). HTTPS (443) alone is any
+ * client's; a device's is a pair once something else links the two. */
+static void
+observe_service_contact(SumPairs *g, const SumConn *c)
+{
+    if (g->web == NULL || sum_addr_equal(&c->orig, &c->resp) ||
+        sum_addr_is_loopback(&c->orig) || sum_addr_is_loopback(&c->resp) ||
+        !sum_conn_answered(c))
+        return;
+    const SumPortRule *r = sum_classify_bootstrap_rule(g->profile, c->transport, c->resp_port);
+    if (r == NULL || !sum_pairs_is_sum_host(g, &c->orig, SUM_CONFIDENCE_MEDIUM))
+        return;
+    if (r->carried == SUM_CARRIED_TLS && sum_pairs_find(g, &c->orig, &c->resp) == NULL)
+        return;
+    SumPair *p = note_pair(g, &c->orig, &c->resp, SUM_CONFIDENCE_MEDIUM, c);
+    p->families |= 1u << SUM_FAMILY_BOOTSTRAP;
 }
 
 static gint
@@ -369,13 +502,19 @@ host_why(const SumPairs *g, const SumHost *h)
         }
     }
     gboolean msg = (fams & (1u << SUM_FAMILY_MESSAGE)) != 0;
+    gboolean web = (fams & (1u << SUM_FAMILY_WEB)) != 0;
+    gboolean boot_only = fams == (1u << SUM_FAMILY_BOOTSTRAP);
     GString *why = g_string_new(NULL);
     if (h->role == SUM_ROLE_SUM_HOST)
         g_string_append(why, msg ? "opens connections from message ports to control listeners"
-                                 : "reached by targets on SUM's callback or firmware ports");
+                             : web ? "serves targets from SUM's web server, after reaching "
+                                     "them on their own services"
+                                   : "reached by targets on SUM's callback or firmware ports");
     else
         g_string_append(why, msg ? "holds a control listener reached from message ports"
-                                 : "reaches a SUM host's callback or firmware port");
+                             : web ? "fetches from or posts to a SUM host's web server"
+                             : boot_only ? "reached by a SUM host on its own services"
+                                         : "reaches a SUM host's callback or firmware port");
     if (tls)
         g_string_append(why, ", with TLS");
     if (sum_pairs_is_hinted(g, &h->addr))

@@ -50,6 +50,15 @@ SumPairs *sum_pairs_new(const SumProfile *profile, const GArray *hints, SumPairs
 void sum_pairs_free(SumPairs *pairs);
 
 void sum_pairs_observe_primary(SumPairs *pairs, const SumConn *conn);
+/* The web server's shape of the later plans, in the same pass as the
+ * primary (a plan without a web family ignores it): a target that fetches
+ * over HTTP from and posts over TLS to a host, or that the host reached on
+ * one of its services (22, 445, 443, 5989 ...) before it fetched or posted,
+ * makes a pair; a lone fetch is a port match. Once a SUM host is known,
+ * observe_secondary also makes a pair of its answered reach of a target's
+ * service (443 alone excepted): 7.3+ Windows and Linux targets never
+ * connect back. */
+void sum_pairs_observe_web(SumPairs *pairs, const SumConn *conn);
 void sum_pairs_settle_primary(SumPairs *pairs);
 void sum_pairs_observe_secondary(SumPairs *pairs, const SumConn *conn);
 void sum_pairs_settle(SumPairs *pairs);

@@ -2,7 +2,8 @@
  *
  * Classic profile: the HP SUM user guide's port page (docs/sum-ports.md, "What the
  * guide says"). 7.x and 8.x: what SUM's public help pages say of later
- * generations (docs/sum-ports.md, "Later SUM generations").
+ * generations (docs/sum-ports.md, "Later SUM generations"), in the words of
+ * docs/generations.md.
  */
 #include "sum-plan.h"
 
@@ -57,9 +58,16 @@ static const SumPortRule classic_rules[] = {
      SUM_CARRIED_HTTP, FALSE, TRUE, FALSE, "firmware (target fetches over HTTP)"},
 };
 
-/* SUM 7.x: the built-in web server on 63001 (HTTP) and 63002 (HTTPS); the
- * SUM host reaches targets on their management ports. The old 6000x/61000/
- * 62286 plan is gone. */
+/* SUM 7.x: the built-in web server on 63001 (HTTP) and 63002 (HTTPS), which
+ * every kind of target fetches from and posts status to (family web:
+ * docs/generations.md, "Words"); the SUM host reaches targets on their own
+ * services, which are no allocation (family bootstrap, as the classic
+ * bootstrap ports): Windows 137/138, 445, 135 (an endpoint-mapper bind), 139;
+ * Linux and HP-UX 22; VMware 443 and WBEM 5989 (over TLS); iLO, OA, VC 443.
+ * The old 6000x/61000/62286 plan is gone. The web server does not search:
+ * it binds its two ports or fails, and only --port/--ssl_port move them
+ * (cause configured); ports up to 63099 are labelled as such a move. */
+#define SUM_PLAN_WEB_CONFIGURED_END 63099
 #define SUM_RULES_7X_COMMON                                                                \
     {SUM_FAMILY_BOOTSTRAP, SUM_TRANSPORT_TCP, 445, 0, 445, 445, SUM_ROLE_TARGET,           \
      SUM_ROLE_SUM_HOST, SUM_CARRIED_SMB, FALSE, FALSE, TRUE, "bootstrap (SMB)"},           \
@@ -74,40 +82,38 @@ static const SumPortRule classic_rules[] = {
      "bootstrap (NetBIOS datagram)"},                                                      \
     {SUM_FAMILY_BOOTSTRAP, SUM_TRANSPORT_TCP, 22, 0, 22, 22, SUM_ROLE_TARGET,              \
      SUM_ROLE_SUM_HOST, SUM_CARRIED_SSH, FALSE, FALSE, TRUE, "bootstrap (SSH)"},           \
-    {SUM_FAMILY_CONTROL, SUM_TRANSPORT_TCP, 443, 0, 443, 443, SUM_ROLE_TARGET,             \
+    {SUM_FAMILY_BOOTSTRAP, SUM_TRANSPORT_TCP, 443, 0, 443, 443, SUM_ROLE_TARGET,           \
      SUM_ROLE_SUM_HOST, SUM_CARRIED_TLS, FALSE, FALSE, TRUE,                               \
-     "control (VMware/iLO/OA HTTPS)"},                                                      \
-    {SUM_FAMILY_CONTROL, SUM_TRANSPORT_TCP, 5989, 0, 5989, 5989, SUM_ROLE_TARGET,          \
-     SUM_ROLE_SUM_HOST, SUM_CARRIED_WBEM, FALSE, FALSE, TRUE, "control (WBEM HTTPS)"},     \
-    {SUM_FAMILY_FIRMWARE, SUM_TRANSPORT_TCP, 63001, 0, 63001, 63001, SUM_ROLE_SUM_HOST,    \
-     SUM_ROLE_TARGET, SUM_CARRIED_HTTP, FALSE, FALSE, FALSE,                               \
-     "firmware (SUM web server, HTTP)"}
+     "bootstrap (VMware/iLO/OA HTTPS)"},                                                   \
+    {SUM_FAMILY_BOOTSTRAP, SUM_TRANSPORT_TCP, 5989, 0, 5989, 5989, SUM_ROLE_TARGET,        \
+     SUM_ROLE_SUM_HOST, SUM_CARRIED_WBEM, FALSE, FALSE, TRUE, "bootstrap (WBEM over TLS)"},\
+    {SUM_FAMILY_WEB, SUM_TRANSPORT_TCP, 63001, 0, 63001, SUM_PLAN_WEB_CONFIGURED_END,     \
+     SUM_ROLE_SUM_HOST, SUM_ROLE_TARGET, SUM_CARRIED_HTTP, FALSE, FALSE, FALSE,            \
+     "web (SUM's web server, HTTP: targets fetch and post)"},                                    \
+    {SUM_FAMILY_WEB, SUM_TRANSPORT_TCP, 63002, 0, 63002, SUM_PLAN_WEB_CONFIGURED_END,     \
+     SUM_ROLE_SUM_HOST, SUM_ROLE_TARGET, SUM_CARRIED_TLS, FALSE, FALSE, FALSE,             \
+     "web (SUM's web server, HTTPS: targets fetch and post)"}
 
 static const SumPortRule gen7_rules[] = {
     SUM_RULES_7X_COMMON,
-    {SUM_FAMILY_CALLBACK, SUM_TRANSPORT_TCP, 63002, 0, 63002, 63002, SUM_ROLE_SUM_HOST,
-     SUM_ROLE_TARGET, SUM_CARRIED_TLS, FALSE, FALSE, FALSE,
-     "callback (SUM web server, HTTPS)"},
 };
 
-/* SUM 8.x: as 7.x; 63002 also between SUM's own processes on the host, and
- * WMI (DCOM on 135) between Windows hosts. */
+/* SUM 8.x: as 7.x; SUM's own processes are also clients of the web server's
+ * 63002 on the SUM host (loopback: the same web allocation, ipc_port names
+ * it), and WMI reaches Windows targets: DCOM activation through 135, then
+ * the endpoint the target hands out (dcom_port). */
 static const SumPortRule gen8_rules[] = {
     SUM_RULES_7X_COMMON,
-    {SUM_FAMILY_CALLBACK, SUM_TRANSPORT_TCP, 63002, 0, 63002, 63002, SUM_ROLE_SUM_HOST,
-     SUM_ROLE_TARGET, SUM_CARRIED_TLS, FALSE, FALSE, FALSE,
-     "callback (SUM web server, HTTPS)"},
-    {SUM_FAMILY_IPC, SUM_TRANSPORT_TCP, 63002, 0, 63002, 63002, SUM_ROLE_SUM_HOST,
-     SUM_ROLE_SUM_HOST, SUM_CARRIED_TLS, FALSE, FALSE, FALSE, "ipc (SUM host, loopback)"},
 };
 
 static const SumProfile profiles[SUM_GENERATION_COUNT] = {
     {SUM_GENERATION_CLASSIC, "classic", "SUM 4.x-6.x (the guide page)", classic_rules,
-     G_N_ELEMENTS(classic_rules), 61000},
+     G_N_ELEMENTS(classic_rules), 61000, 0},
     {SUM_GENERATION_7, "7", "SUM 7.x (web server on 63001/63002)", gen7_rules,
-     G_N_ELEMENTS(gen7_rules), 0},
-    {SUM_GENERATION_8, "8", "SUM 8.x and later (63002 also for IPC)", gen8_rules,
-     G_N_ELEMENTS(gen8_rules), 63002},
+     G_N_ELEMENTS(gen7_rules), 0, 0},
+    {SUM_GENERATION_8, "8",
+     "SUM 8.x and later (web server on 63001/63002, also on loopback; WMI)", gen8_rules,
+     G_N_ELEMENTS(gen8_rules), 63002, 135},
 };
 
 G_DEFINE_QUARK(sum-plan-error-quark, sum_plan_error)
@@ -266,7 +272,8 @@ sum_plan_position(const SumPortRule *rule, guint16 port, SumPortPos *pos)
         pos->offset = (guint16)offset;
         pos->range_end = rule->documented_end;
         pos->documented = port == rule->base || port <= rule->documented_end;
-        pos->overflow = !pos->documented;
+        /* A configured port is where it was set, not a continuation. */
+        pos->overflow = !pos->documented && sum_plan_family_searches(rule->family);
     }
     return TRUE;
 }
@@ -362,6 +369,40 @@ sum_plan_rule(const SumProfile *profile, SumFamily family, SumTransport transpor
 }
 
 gboolean
+sum_plan_family_searches(SumFamily family)
+{
+    return family != SUM_FAMILY_WEB;
+}
+
+const SumPortRule *
+sum_plan_rule_for_port(const SumProfile *profile, SumFamily family, SumTransport transport,
+                       guint16 port, SumCarried carried)
+{
+    g_return_val_if_fail(profile != NULL, NULL);
+    const SumPortRule *by_carried = NULL, *first = NULL;
+    for (gsize i = 0; i < profile->n_rules; i++) {
+        const SumPortRule *r = &profile->rules[i];
+        if (r->family != family || r->transport != transport || !sum_plan_position(r, port, NULL))
+            continue;
+        if (r->base == port)
+            return r;
+        if (by_carried == NULL && carried != SUM_CARRIED_NONE && r->carried == carried)
+            by_carried = r;
+        if (first == NULL)
+            first = r;
+    }
+    return by_carried != NULL ? by_carried : first;
+}
+
+gboolean
+sum_plan_in_family(const SumProfile *profile, SumFamily family, guint16 port, SumPortPos *pos)
+{
+    const SumPortRule *r = sum_plan_rule_for_port(profile, family, SUM_TRANSPORT_TCP, port,
+                                                  SUM_CARRIED_NONE);
+    return r != NULL && sum_plan_position(r, port, pos);
+}
+
+gboolean
 sum_plan_is_sum_port(const SumProfile *profile, SumTransport transport, guint16 port)
 {
     return sum_plan_candidates(profile, transport, port, NULL, 1) > 0;
@@ -369,10 +410,10 @@ sum_plan_is_sum_port(const SumProfile *profile, SumTransport transport, guint16 
 
 /* Vocabulary. The order of each table follows its enum. */
 static const char *const family_names[SUM_FAMILY_COUNT] = {
-    "none", "bootstrap", "control", "message", "callback", "ipc", "firmware",
+    "none", "bootstrap", "control", "message", "callback", "ipc", "firmware", "web",
 };
 static const char *const cause_names[SUM_CAUSE_COUNT] = {
-    "unknown", "default", "concurrent", "ipc-reserved", "conflict", "overflow",
+    "unknown", "default", "concurrent", "ipc-reserved", "conflict", "overflow", "configured",
 };
 static const char *const finding_names[SUM_FINDING_COUNT] = {
     "PORT_CONFLICT", "RANGE_OVERFLOW", "PORT_BLOCKED", "PORT_REFUSED", "NOT_SUM_SERVICE",

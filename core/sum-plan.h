@@ -23,6 +23,7 @@ typedef enum {
     SUM_FAMILY_CALLBACK,
     SUM_FAMILY_IPC,
     SUM_FAMILY_FIRMWARE,
+    SUM_FAMILY_WEB,         /* SUM 7.x+: the web server, 63001 HTTP and 63002 HTTPS */
     SUM_FAMILY_COUNT
 } SumFamily;
 
@@ -34,6 +35,7 @@ typedef enum {
     SUM_CAUSE_IPC_RESERVED, /* callback moved up past SUM's own IPC port */
     SUM_CAUSE_CONFLICT,     /* a lower port was held by another program */
     SUM_CAUSE_OVERFLOW,     /* past the documented end of the range */
+    SUM_CAUSE_CONFIGURED,   /* set so (7.x --port/--ssl_port): the family does not search */
     SUM_CAUSE_COUNT
 } SumCause;
 
@@ -124,7 +126,10 @@ typedef struct {
     const char *description;
     const SumPortRule *rules;
     gsize n_rules;
-    guint16 ipc_port;        /* SUM's own IPC port on the host, 0 if none */
+    guint16 ipc_port;        /* SUM's own IPC port on the host, 0 if none (8.x: its
+                              * processes are clients of their own web server) */
+    guint16 dcom_port;       /* 8.x WMI: DCOM activation through this target port (135),
+                              * then the endpoint the target hands out; 0 if none */
 } SumProfile;
 
 /* Where a port stands in a rule's sequence. */
@@ -166,6 +171,17 @@ gsize sum_plan_candidates(const SumProfile *profile, SumTransport transport,
                           guint16 port, SumPortPos *out, gsize max);
 const SumPortRule *sum_plan_rule(const SumProfile *profile, SumFamily family,
                                  SumTransport transport);
+/* The rule of FAMILY on TRANSPORT whose sequence holds PORT, where a family
+ * has several (the web server's HTTP and HTTPS ports): the one whose base is
+ * PORT, else one that carries CARRIED (SUM_CARRIED_NONE: not known), else
+ * the first; NULL if no rule of the family holds PORT. */
+const SumPortRule *sum_plan_rule_for_port(const SumProfile *profile, SumFamily family,
+                                          SumTransport transport, guint16 port,
+                                          SumCarried carried);
+/* PORT is in FAMILY's sequence on TCP (any rule of it); POS (may be NULL)
+ * as sum_plan_rule_for_port() with nothing carried known. */
+gboolean sum_plan_in_family(const SumProfile *profile, SumFamily family, guint16 port,
+                            SumPortPos *pos);
 gboolean sum_plan_is_sum_port(const SumProfile *profile, SumTransport transport,
                               guint16 port);
 /* Whether a connection ORIG_PORT -> RESP_PORT can tell anything about SUM:
@@ -181,6 +197,12 @@ gboolean sum_plan_conn_strict_only(const SumProfile *profile, SumTransport trans
                                    guint16 orig_port, guint16 resp_port);
 /* The nth port of a rule's sequence, 0 past its scan_end. */
 guint16 sum_plan_port_at(const SumPortRule *rule, guint16 offset);
+
+/* Whether FAMILY searches for a free port (every family of the guide): the
+ * 7.x web server does not, it binds its ports or fails, so a web port past
+ * its base was set so (cause configured), never a continuation or an
+ * overflow (docs/generations.md, "Words"). */
+gboolean sum_plan_family_searches(SumFamily family);
 
 /* Vocabulary: every front end prints these same words. */
 const char *sum_plan_family_name(SumFamily family);

@@ -38,6 +38,13 @@ sum_portmap_new(const SumProfile *profile)
 }
 
 void
+sum_portmap_add(SumPortMap *m, const SumProfile *profile)
+{
+    g_return_if_fail(m != NULL && profile != NULL);
+    add_profile(m, profile);
+}
+
+void
 sum_portmap_pack(const SumPortMap *m, guint8 bits[2][SUM_PORTMAP_BITS_BYTES])
 {
     for (int t = 0; t < 2; t++) {

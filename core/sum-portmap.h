@@ -26,6 +26,8 @@ typedef struct {
 
 /* PROFILE NULL: the ports of every built-in profile. */
 SumPortMap *sum_portmap_new(const SumProfile *profile);
+/* Adds the ports of PROFILE to MAP (several plans in use, some overridden). */
+void sum_portmap_add(SumPortMap *map, const SumProfile *profile);
 void sum_portmap_free(SumPortMap *map);
 
 static inline guint8

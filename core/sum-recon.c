@@ -26,19 +26,26 @@
  * would copy and fault in its whole self again at every doubling). */
 #define CONNS_PER_CHUNK (SUM_MEM_BLOCK_BYTES / sizeof(SumConn))
 
+/* Connections to a plan's DCOM port (135) and then to a dynamic port between
+ * the same two hosts (8.x WMI's endpoint) are kept up to this many: that
+ * port is on no plan, so any Windows client's RPC would come in too. */
+#define SUM_RECON_MAX_DYNAMIC 4096u
+
 struct _SumRecon {
     const SumProfile *profile; /* NULL: auto */
+    const SumProfile *plans[SUM_GENERATION_COUNT]; /* auto: each generation's plan */
     GPtrArray *chunks;         /* SumConn[CONNS_PER_CHUNK] blocks (sum-mem.h): the candidates */
     guint n_conns;
     GArray *hints;             /* SumAddr */
     guint max_conns;
     guint strict_kept;
+    guint dynamic_kept;
     guint64 seen;
     guint64 dropped;
-    SumPortMap *ports;         /* every profile in use */
-    GArray *relevant;          /* guint8 per conn: bit g, relevant in profile g
+    SumPortMap *ports;         /* every plan in use */
+    GArray *relevant;          /* guint8 per conn: bit g, relevant in plan g
                                 * (bit 0 alone for a chosen profile) */
-    SumGenScore score;         /* --profile auto */
+    GHashTable *rpc;           /* "orig>resp" -> 1: a connection to a DCOM port between them */
 };
 
 static SumConn *
@@ -50,17 +57,53 @@ conn_at(const SumRecon *r, guint i)
 
 /* --- intake ------------------------------------------------------------- */
 
+/* The plan of generation bit G (a chosen profile: itself, G 0). */
+static const SumProfile *
+plan_of(const SumRecon *r, int g)
+{
+    return r->profile != NULL ? r->profile : r->plans[g];
+}
+
+static int
+n_plans(const SumRecon *r)
+{
+    return r->profile != NULL ? 1 : SUM_GENERATION_COUNT;
+}
+
+static void
+build_ports(SumRecon *r)
+{
+    sum_portmap_free(r->ports);
+    r->ports = sum_portmap_new(plan_of(r, 0));
+    for (int g = 1; g < n_plans(r); g++)
+        sum_portmap_add(r->ports, plan_of(r, g));
+}
+
 SumRecon *
 sum_recon_new(const SumProfile *profile)
 {
     SumRecon *r = g_new0(SumRecon, 1);
     r->profile = profile;
+    for (int g = 0; g < SUM_GENERATION_COUNT; g++)
+        r->plans[g] = sum_plan_profile((SumGeneration)g);
     r->chunks = g_ptr_array_new();
     r->hints = g_array_new(FALSE, FALSE, sizeof(SumAddr));
     r->relevant = g_array_new(FALSE, FALSE, sizeof(guint8));
     r->max_conns = SUM_RECON_DEFAULT_MAX_CONNS;
-    r->ports = sum_portmap_new(profile);
+    r->rpc = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    build_ports(r);
     return r;
+}
+
+void
+sum_recon_set_plan(SumRecon *recon, const SumProfile *plan)
+{
+    g_return_if_fail(recon != NULL && plan != NULL && plan->generation < SUM_GENERATION_COUNT);
+    g_return_if_fail(recon->n_conns == 0);
+    if (recon->profile != NULL)
+        return;
+    recon->plans[plan->generation] = plan;
+    build_ports(recon);
 }
 
 void
@@ -73,6 +116,7 @@ sum_recon_free(SumRecon *recon)
     g_ptr_array_free(recon->chunks, TRUE);
     g_array_free(recon->relevant, TRUE);
     g_array_free(recon->hints, TRUE);
+    g_hash_table_destroy(recon->rpc);
     sum_portmap_free(recon->ports);
     g_free(recon);
 }
@@ -116,36 +160,81 @@ intake_admits(SumRecon *r, const SumConn *conn)
              (r->n_conns >= 2u * r->max_conns || !conn_is_strong(conn)));
 }
 
+static gchar *
+rpc_key(const SumConn *c)
+{
+    char a[SUM_ADDR_STRLEN], b[SUM_ADDR_STRLEN];
+    return g_strdup_printf("%s>%s", sum_addr_to_string(&c->orig, a, sizeof a),
+                           sum_addr_to_string(&c->resp, b, sizeof b));
+}
+
+/* The bits of the plans that follow a DCOM activation to its endpoint. */
+static guint8
+dcom_bits(const SumRecon *r, guint16 port, gboolean to_dcom)
+{
+    guint8 bits = 0;
+    for (int g = 0; g < n_plans(r); g++) {
+        guint16 d = plan_of(r, g)->dcom_port;
+        if (d != 0 && (!to_dcom || d == port))
+            bits |= (guint8)(1u << g);
+    }
+    return bits;
+}
+
+/* CONN, on no port of any plan, may be the endpoint a DCOM activation
+ * between the same two hosts handed out (8.x WMI). */
+static gboolean
+dynamic_endpoint(const SumRecon *r, const SumConn *c)
+{
+    if (c->transport != SUM_TRANSPORT_TCP || c->resp_port < 1024 ||
+        g_hash_table_size(r->rpc) == 0 || r->dynamic_kept >= SUM_RECON_MAX_DYNAMIC ||
+        dcom_bits(r, 0, FALSE) == 0)
+        return FALSE;
+    gchar *k = rpc_key(c);
+    gboolean yes = g_hash_table_contains(r->rpc, k);
+    g_free(k);
+    return yes;
+}
+
 void
 sum_recon_add(SumRecon *recon, const SumConn *conn)
 {
     g_return_if_fail(recon != NULL && conn != NULL);
     recon->seen++;
+    gboolean dynamic = FALSE;
     if (!sum_portmap_conn_relevant(recon->ports, conn->transport, conn->orig_port,
-                                   conn->resp_port))
-        return;
+                                   conn->resp_port)) {
+        if (!dynamic_endpoint(recon, conn))
+            return;
+        dynamic = TRUE;
+    }
     if (!intake_admits(recon, conn)) {
         recon->dropped++;
         return;
     }
+    if (dynamic)
+        recon->dynamic_kept++;
     if (recon->n_conns % CONNS_PER_CHUNK == 0)
         g_ptr_array_add(recon->chunks, sum_mem_block_new(SUM_MEM_BLOCK_BYTES));
     *conn_at(recon, recon->n_conns++) = *conn;
     /* What finish() needs of every connection is worked out here, as they
      * come (on the analyzer's flow thread), rather than in one more pass
      * over all of them at the end. */
-    guint8 mask = 0;
-    for (int g = 0; g < SUM_GENERATION_COUNT; g++) {
-        const SumProfile *p = recon->profile != NULL ? recon->profile
-                                                     : sum_plan_profile((SumGeneration)g);
-        if (sum_plan_conn_relevant(p, conn->transport, conn->orig_port, conn->resp_port))
+    guint8 mask = dynamic ? dcom_bits(recon, 0, FALSE) : 0;
+    for (int g = 0; g < n_plans(recon); g++) {
+        if (sum_plan_conn_relevant(plan_of(recon, g), conn->transport, conn->orig_port,
+                                   conn->resp_port))
             mask |= (guint8)(1u << g);
-        if (recon->profile != NULL)
-            break;
     }
     g_array_append_val(recon->relevant, mask);
-    if (recon->profile == NULL)
-        sum_generation_observe(&recon->score, conn);
+    if (conn->transport == SUM_TRANSPORT_TCP && dcom_bits(recon, conn->resp_port, TRUE) != 0 &&
+        g_hash_table_size(recon->rpc) < SUM_RECON_MAX_DYNAMIC) {
+        gchar *k = rpc_key(conn);
+        if (!g_hash_table_contains(recon->rpc, k))
+            g_hash_table_add(recon->rpc, k);
+        else
+            g_free(k);
+    }
 }
 
 /* --- finish ------------------------------------------------------------- */
@@ -164,26 +253,35 @@ conn_order_cmp(gconstpointer a, gconstpointer b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
-/* The records whose relevance mask has BIT, in order of their first frame
- * (they arrive in the order they ended). Sorting small (frame, index) pairs
- * and copying each kept record once is much cheaper than letting a sort move
+/* Every kept record's index, in order of its first frame (they arrive in
+ * the order they ended). Sorting small (frame, index) pairs and copying
+ * each kept record once per plan is much cheaper than letting a sort move
  * whole SumConn records around. */
-static GArray *
-conns_kept_sorted(const SumRecon *recon, guint8 bit)
+static ConnOrder *
+conns_order(const SumRecon *recon, guint *n_out)
 {
     ConnOrder *order = g_new(ConnOrder, MAX(recon->n_conns, 1u));
     guint n = 0;
     for (guint i = 0; i < recon->n_conns; i++) {
-        if (g_array_index(recon->relevant, guint8, i) & bit) {
+        if (g_array_index(recon->relevant, guint8, i) != 0) {
             order[n].first_frame = conn_at(recon, i)->first_frame;
             order[n++].index = i;
         }
     }
     qsort(order, n, sizeof *order, conn_order_cmp);
+    *n_out = n;
+    return order;
+}
+
+/* The records relevant to the plan of BIT, in capture order. */
+static GArray *
+conns_of(const SumRecon *recon, const ConnOrder *order, guint n, guint8 bit)
+{
     GArray *out = g_array_sized_new(FALSE, FALSE, sizeof(SumConn), n);
-    for (guint k = 0; k < n; k++)
-        g_array_append_val(out, *conn_at(recon, order[k].index));
-    g_free(order);
+    for (guint k = 0; k < n; k++) {
+        if (g_array_index(recon->relevant, guint8, order[k].index) & bit)
+            g_array_append_val(out, *conn_at(recon, order[k].index));
+    }
     return out;
 }
 
@@ -192,8 +290,11 @@ static SumPairs *
 stage_pairs(const SumProfile *p, const GArray *hints, const GArray *conns)
 {
     SumPairs *pairs = sum_pairs_new(p, hints, SUM_PAIRS_BATCH);
-    for (guint i = 0; i < conns->len; i++)
-        sum_pairs_observe_primary(pairs, &g_array_index(conns, SumConn, i));
+    for (guint i = 0; i < conns->len; i++) {
+        const SumConn *c = &g_array_index(conns, SumConn, i);
+        sum_pairs_observe_primary(pairs, c);
+        sum_pairs_observe_web(pairs, c);
+    }
     sum_pairs_settle_primary(pairs);
     for (guint i = 0; i < conns->len; i++)
         sum_pairs_observe_secondary(pairs, &g_array_index(conns, SumConn, i));
@@ -201,18 +302,65 @@ stage_pairs(const SumProfile *p, const GArray *hints, const GArray *conns)
     return pairs;
 }
 
+static gchar *
+pair_key(const SumAddr *a, const SumAddr *b)
+{
+    char x[SUM_ADDR_STRLEN], y[SUM_ADDR_STRLEN];
+    return g_strdup_printf("%s>%s", sum_addr_to_string(a, x, sizeof x),
+                           sum_addr_to_string(b, y, sizeof y));
+}
+
+/* 8.x WMI: a SUM host's answered connection to a dynamic port of its
+ * target, after its DCOM activation through the plan's dcom_port there, is
+ * the endpoint the target handed out: one of the target's own services
+ * (bootstrap), no allocation (docs/generations.md, "Words"). */
+static gboolean
+classify_dcom_endpoint(const SumProfile *p, const SumPairs *pairs, GHashTable *activated,
+                       const SumConn *c, SumClass *out)
+{
+    if (p->dcom_port == 0 || c->transport != SUM_TRANSPORT_TCP || c->resp_port < 1024 ||
+        !sum_conn_answered(c) || sum_plan_is_sum_port(p, SUM_TRANSPORT_TCP, c->resp_port))
+        return FALSE;
+    const SumPair *pair = sum_pairs_find(pairs, &c->orig, &c->resp);
+    if (pair == NULL || pair->confidence < SUM_CONFIDENCE_MEDIUM)
+        return FALSE;
+    gchar *k = pair_key(&c->orig, &c->resp);
+    gboolean yes = g_hash_table_contains(activated, k);
+    g_free(k);
+    if (!yes)
+        return FALSE;
+    memset(out, 0, sizeof *out);
+    out->family = SUM_FAMILY_BOOTSTRAP;
+    out->holder = c->resp;
+    out->port = c->resp_port;
+    out->sum_host = pair->sum_host;
+    out->target = pair->target;
+    out->confidence = pair->confidence;
+    out->session = pair->session;
+    return TRUE;
+}
+
 /* Stage 2: the channels; IS_CHANNEL[i] says which connections became one. */
 static void
 stage_channels(const SumProfile *p, const SumPairs *pairs, const GArray *conns,
                GPtrArray *channels, gboolean *is_channel)
 {
+    GHashTable *activated = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     for (guint i = 0; i < conns->len; i++) {
         const SumConn *c = &g_array_index(conns, SumConn, i);
         SumClass cls;
         is_channel[i] = sum_classify(p, pairs, c, &cls) && !cls.candidate;
-        if (is_channel[i])
-            g_ptr_array_add(channels, sum_classify_channel(c, &cls));
+        if (!is_channel[i])
+            is_channel[i] = classify_dcom_endpoint(p, pairs, activated, c, &cls);
+        if (!is_channel[i])
+            continue;
+        g_ptr_array_add(channels, sum_classify_channel(c, &cls));
+        if (p->dcom_port != 0 && cls.family == SUM_FAMILY_BOOTSTRAP &&
+            c->transport == SUM_TRANSPORT_TCP && c->resp_port == p->dcom_port &&
+            sum_conn_answered(c))
+            g_hash_table_add(activated, pair_key(&c->orig, &c->resp));
     }
+    g_hash_table_destroy(activated);
 }
 
 /* Host ranks (first appearance), for sorting allocations by host. */
@@ -264,29 +412,19 @@ replace_array(GPtrArray **slot, GPtrArray *with)
     *slot = with;
 }
 
-SumResult *
-sum_recon_finish(SumRecon *recon)
-{
-    g_return_val_if_fail(recon != NULL, NULL);
-    SumResult *r = sum_result_new();
-    r->conns_seen = recon->seen;
-    r->conns_dropped = recon->dropped;
-    if (recon->profile != NULL) {
-        r->profile = recon->profile;
-        r->profile_reason = g_strdup_printf("chosen: %s", recon->profile->description);
-    } else {
-        r->profile = sum_generation_choose(&recon->score, &r->profile_reason);
-    }
-    guint8 bit = 1; /* the chosen profile's bit in recon->relevant */
-    for (int g = 0; recon->profile == NULL && g < SUM_GENERATION_COUNT; g++) {
-        if (sum_plan_profile((SumGeneration)g) == r->profile)
-            bit = (guint8)(1u << g);
-    }
-    const SumProfile *p = r->profile;
-    /* Keep only what the chosen profile knows, in capture order. */
-    GArray *conns = conns_kept_sorted(recon, bit);
-    r->conns_kept = conns->len;
+/* One plan's reading of the capture: stages 1 to 5 and the words. */
+typedef struct {
+    const SumProfile *plan;
+    SumResult *result;         /* NULL: not run */
+    SumPairs *pairs;           /* settled, for the merge */
+} PlanRun;
 
+static void
+run_plan(const SumRecon *recon, const SumProfile *p, GArray *conns, PlanRun *run)
+{
+    SumResult *r = sum_result_new();
+    r->profile = p;
+    r->conns_kept = conns->len;
     SumPairs *pairs = stage_pairs(p, recon->hints, conns);
     replace_array(&r->hosts, sum_pairs_hosts(pairs));
     gboolean *is_channel = g_new0(gboolean, MAX(conns->len, 1u));
@@ -298,13 +436,503 @@ sum_recon_finish(SumRecon *recon)
     replace_array(&r->findings, sum_findings_build(p, r->allocations, r->channels, ev));
     for (guint i = 0; i < r->findings->len; i++)
         sum_words_finding(p, g_ptr_array_index(r->findings, i));
-    sort_allocations(r);
-    sum_verdict_decide(r, recon->profile);
-
     sum_evidence_free(ev);
     g_free(is_channel);
-    sum_pairs_free(pairs);
-    g_array_free(conns, TRUE);
+    run->plan = p;
+    run->result = r;
+    run->pairs = pairs;
+}
+
+/* --- each SUM host's plan ------------------------------------------------- */
+
+/* The plan a SUM host is read with, and why. */
+typedef struct {
+    SumAddr addr;
+    int run;                   /* the generation whose run it is read from */
+    SumGenVerdict verdict;     /* its evidence */
+    gboolean fallback;         /* only that run found it, not its best-supported plan's */
+} HostPlan;
+
+static gboolean
+has_sum_host(const SumResult *r, const SumAddr *a)
+{
+    for (guint i = 0; r != NULL && i < r->hosts->len; i++) {
+        const SumHost *h = g_ptr_array_index(r->hosts, i);
+        if (h->role == SUM_ROLE_SUM_HOST && sum_addr_equal(&h->addr, a))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* Every SUM host any run found, in order of first appearance, each given
+ * the run of the plan its evidence supports best among those that found it
+ * (a wrong guess must not make a deployment vanish). FORCED: the one run. */
+static GArray *
+assign_hosts(const PlanRun *runs, const SumGenEvidence *gev, int forced)
+{
+    GArray *out = g_array_new(FALSE, TRUE, sizeof(HostPlan));
+    for (int g = 0; g < SUM_GENERATION_COUNT; g++) {
+        const SumResult *r = runs[g].result;
+        for (guint i = 0; r != NULL && i < r->hosts->len; i++) {
+            const SumHost *h = g_ptr_array_index(r->hosts, i);
+            gboolean have = FALSE;
+            for (guint k = 0; k < out->len && !have; k++)
+                have = sum_addr_equal(&g_array_index(out, HostPlan, k).addr, &h->addr);
+            if (h->role != SUM_ROLE_SUM_HOST || have)
+                continue;
+            HostPlan hp;
+            memset(&hp, 0, sizeof hp);
+            hp.addr = h->addr;
+            sum_generation_host(gev, &h->addr, &hp.verdict);
+            hp.run = forced;
+            if (forced < 0) {
+                int want = hp.verdict.generation;
+                hp.run = has_sum_host(runs[want].result, &h->addr) ? want : -1;
+                for (int k = 0; k < SUM_GENERATION_COUNT && hp.run != want; k++) {
+                    if (has_sum_host(runs[k].result, &h->addr) &&
+                        (hp.run < 0 || hp.verdict.score[k] > hp.verdict.score[hp.run]))
+                        hp.run = k;
+                }
+                hp.fallback = hp.run != want;
+            }
+            g_array_append_val(out, hp);
+        }
+    }
+    return out;
+}
+
+static const HostPlan *
+host_plan(const GArray *plans, const SumAddr *a)
+{
+    for (guint i = 0; i < plans->len; i++) {
+        const HostPlan *hp = &g_array_index(plans, HostPlan, i);
+        if (sum_addr_equal(&hp->addr, a))
+            return hp;
+    }
+    return NULL;
+}
+
+static int
+run_of(const GArray *plans, const SumAddr *a)
+{
+    const HostPlan *hp = host_plan(plans, a);
+    return hp != NULL ? hp->run : -1;
+}
+
+/* --- one story from several plans ---------------------------------------- */
+
+typedef struct {
+    int run;
+    const SumPair *pair;
+} KeptPair;
+
+static gint
+kept_pair_cmp(gconstpointer a, gconstpointer b)
+{
+    const KeptPair *x = a, *y = b;
+    if (x->pair->first_frame != y->pair->first_frame)
+        return x->pair->first_frame < y->pair->first_frame ? -1 : 1;
+    return x->run - y->run;
+}
+
+static gint
+channel_cmp(gconstpointer a, gconstpointer b)
+{
+    const SumChannel *x = *(SumChannel *const *)a, *y = *(SumChannel *const *)b;
+    return x->conn.first_frame < y->conn.first_frame ? -1
+                                                     : x->conn.first_frame > y->conn.first_frame;
+}
+
+/* sum-findings.c's order: by severity, then time. */
+static gint
+finding_cmp(gconstpointer a, gconstpointer b)
+{
+    const SumFinding *x = *(SumFinding *const *)a, *y = *(SumFinding *const *)b;
+    if (x->severity != y->severity)
+        return x->severity > y->severity ? -1 : 1;
+    if (x->t_first != y->t_first)
+        return x->t_first < y->t_first ? -1 : 1;
+    return x->port < y->port ? -1 : x->port > y->port;
+}
+
+static gboolean
+in_set(GHashTable *set, gconstpointer p)
+{
+    return g_hash_table_contains(set, p);
+}
+
+/* Whether run G keeps finding F: a kept channel is evidence of it, or it is
+ * about a port of a kept allocation (a conflict, an overflow), or about a
+ * SUM host G's story is. */
+static gboolean
+keep_finding(const SumFinding *f, int g, const GArray *plans, GHashTable *cited,
+             const GPtrArray *allocs)
+{
+    if (in_set(cited, f) || run_of(plans, &f->host) == g)
+        return TRUE;
+    for (guint i = 0; i < allocs->len; i++) {
+        const SumAllocation *a = g_ptr_array_index(allocs, i);
+        if (!sum_addr_equal(&a->host, &f->host))
+            continue;
+        if (a->port == f->port)
+            return TRUE;
+        for (guint k = 0; k < a->conflicting_ports->len; k++) {
+            if (g_array_index(a->conflicting_ports, guint16, k) == f->port)
+                return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+/* Moves into OUT what run G tells of the SUM hosts given to it, frees the
+ * rest of its channels, allocations and findings. */
+static void
+take_story(SumResult *r, int g, const GArray *plans, GPtrArray *channels, GPtrArray *allocs,
+           GPtrArray *findings)
+{
+    GHashTable *kept_allocs = g_hash_table_new(g_direct_hash, g_direct_equal);
+    GHashTable *cited = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_ptr_array_set_free_func(r->channels, NULL);
+    g_ptr_array_set_free_func(r->allocations, NULL);
+    g_ptr_array_set_free_func(r->findings, NULL);
+    for (guint i = 0; i < r->channels->len; i++) {
+        SumChannel *ch = g_ptr_array_index(r->channels, i);
+        if (run_of(plans, &ch->sum_host) != g) {
+            g_free(ch);
+            continue;
+        }
+        g_ptr_array_add(channels, ch);
+        if (ch->alloc != NULL)
+            g_hash_table_add(kept_allocs, ch->alloc);
+        if (ch->peer_alloc != NULL)
+            g_hash_table_add(kept_allocs, ch->peer_alloc);
+        if (ch->finding != NULL)
+            g_hash_table_add(cited, (gpointer)ch->finding);
+    }
+    GPtrArray *mine = g_ptr_array_new();
+    for (guint i = 0; i < r->allocations->len; i++) {
+        SumAllocation *a = g_ptr_array_index(r->allocations, i);
+        if (in_set(kept_allocs, a) || run_of(plans, &a->host) == g) {
+            g_ptr_array_add(allocs, a);
+            g_ptr_array_add(mine, a);
+        } else {
+            sum_allocation_free(a);
+        }
+    }
+    for (guint i = 0; i < r->findings->len; i++) {
+        SumFinding *f = g_ptr_array_index(r->findings, i);
+        if (keep_finding(f, g, plans, cited, mine))
+            g_ptr_array_add(findings, f);
+        else
+            sum_finding_free(f);
+    }
+    g_ptr_array_set_size(r->channels, 0);
+    g_ptr_array_set_size(r->allocations, 0);
+    g_ptr_array_set_size(r->findings, 0);
+    g_ptr_array_unref(mine);
+    g_hash_table_destroy(kept_allocs);
+    g_hash_table_destroy(cited);
+}
+
+/* One finding per (code, host, port) across the plans: the first stays,
+ * the channels of a later one point at it. */
+static void
+merge_duplicate_findings(GPtrArray *findings, GPtrArray *channels)
+{
+    for (guint i = 0; i < findings->len; i++) {
+        SumFinding *f = g_ptr_array_index(findings, i);
+        for (guint j = i + 1; j < findings->len;) {
+            SumFinding *d = g_ptr_array_index(findings, j);
+            if (d->code != f->code || d->port != f->port || !sum_addr_equal(&d->host, &f->host)) {
+                j++;
+                continue;
+            }
+            f->count += d->count;
+            for (guint k = 0; k < d->peers->len; k++)
+                g_array_append_val(f->peers, g_array_index(d->peers, SumAddr, k));
+            f->t_first = MIN(f->t_first, d->t_first);
+            for (guint k = 0; k < channels->len; k++) {
+                SumChannel *ch = g_ptr_array_index(channels, k);
+                if (ch->finding == d)
+                    ch->finding = f;
+            }
+            g_ptr_array_remove_index(findings, j); /* frees D */
+        }
+    }
+}
+
+/* The hosts of the kept pairs in order of first appearance (as
+ * sum_pairs_hosts() orders them), and new session numbers. */
+static GPtrArray *
+merge_hosts(PlanRun *runs, const GArray *plans, GArray *sessions[SUM_GENERATION_COUNT])
+{
+    GArray *kept = g_array_new(FALSE, FALSE, sizeof(KeptPair));
+    for (int g = 0; g < SUM_GENERATION_COUNT; g++) {
+        sessions[g] = g_array_new(FALSE, TRUE, sizeof(guint));
+        for (guint i = 0; runs[g].pairs != NULL && i < sum_pairs_count(runs[g].pairs); i++) {
+            const SumPair *p = sum_pairs_at(runs[g].pairs, i);
+            if (p->confidence >= SUM_CONFIDENCE_MEDIUM && run_of(plans, &p->sum_host) == g) {
+                KeptPair k = {g, p};
+                g_array_append_val(kept, k);
+            }
+        }
+    }
+    g_array_sort(kept, kept_pair_cmp);
+    GPtrArray *hosts = g_ptr_array_new_with_free_func(sum_host_free);
+    for (guint i = 0; i < kept->len; i++) {
+        const KeptPair *k = &g_array_index(kept, KeptPair, i);
+        GArray *map = sessions[k->run];
+        if (map->len <= k->pair->session)
+            g_array_set_size(map, k->pair->session + 1);
+        g_array_index(map, guint, k->pair->session) = i + 1;
+        GPtrArray *from = runs[k->run].result->hosts;
+        for (int role = SUM_ROLE_SUM_HOST; role <= SUM_ROLE_TARGET; role++) {
+            const SumAddr *a = role == SUM_ROLE_SUM_HOST ? &k->pair->sum_host : &k->pair->target;
+            SumHost *have = NULL;
+            for (guint j = 0; j < hosts->len && have == NULL; j++) {
+                SumHost *h = g_ptr_array_index(hosts, j);
+                if (h->role == (SumRole)role && sum_addr_equal(&h->addr, a))
+                    have = h;
+            }
+            for (guint j = 0; j < from->len; j++) {
+                SumHost *h = g_ptr_array_index(from, j);
+                if (h == NULL || h->role != (SumRole)role || !sum_addr_equal(&h->addr, a))
+                    continue;
+                if (have == NULL) {
+                    g_ptr_array_add(hosts, h);
+                    from->pdata[j] = NULL;
+                } else if (have != h) {
+                    /* A target of SUM hosts read with different plans. */
+                    have->n_peers += h->n_peers;
+                    have->confidence = MAX(have->confidence, h->confidence);
+                }
+                break;
+            }
+        }
+    }
+    for (guint i = 0; i < hosts->len; i++)
+        ((SumHost *)g_ptr_array_index(hosts, i))->id = i + 1;
+    g_array_free(kept, TRUE);
+    return hosts;
+}
+
+static guint
+new_session(GArray *map, guint old)
+{
+    return old != 0 && old < map->len ? g_array_index(map, guint, old) : 0;
+}
+
+/* The story of every SUM host from the run its plan is, into BASE's result. */
+static SumResult *
+merge_runs(PlanRun *runs, int base, const GArray *plans)
+{
+    SumResult *r = runs[base].result;
+    GPtrArray *channels = g_ptr_array_new_with_free_func(g_free);
+    GPtrArray *allocs = g_ptr_array_new_with_free_func(sum_allocation_free);
+    GPtrArray *findings = g_ptr_array_new_with_free_func(sum_finding_free);
+    GArray *sessions[SUM_GENERATION_COUNT];
+    GPtrArray *hosts = merge_hosts(runs, plans, sessions);
+    for (int g = 0; g < SUM_GENERATION_COUNT; g++) {
+        if (runs[g].result == NULL)
+            continue;
+        guint from_ch = channels->len, from_a = allocs->len;
+        take_story(runs[g].result, g, plans, channels, allocs, findings);
+        for (guint i = from_ch; i < channels->len; i++) {
+            SumChannel *ch = g_ptr_array_index(channels, i);
+            ch->session = new_session(sessions[g], ch->session);
+        }
+        for (guint i = from_a; i < allocs->len; i++) {
+            SumAllocation *a = g_ptr_array_index(allocs, i);
+            a->session = new_session(sessions[g], a->session);
+        }
+    }
+    merge_duplicate_findings(findings, channels);
+    g_ptr_array_sort(channels, channel_cmp);
+    g_ptr_array_sort(findings, finding_cmp);
+    replace_array(&r->hosts, hosts);
+    replace_array(&r->channels, channels);
+    replace_array(&r->allocations, allocs);
+    replace_array(&r->findings, findings);
+    for (int g = 0; g < SUM_GENERATION_COUNT; g++)
+        g_array_free(sessions[g], TRUE);
+    r->mixed = TRUE;
+    return r;
+}
+
+/* --- the words of the plans ---------------------------------------------- */
+
+static void
+words_of_host(SumHost *h, const HostPlan *hp, const SumProfile *plan, gboolean forced)
+{
+    g_free(h->plan_reason);
+    h->profile = plan;
+    h->plan_other = SUM_GENERATION_COUNT;
+    const SumGenVerdict *v = &hp->verdict;
+    if (forced) {
+        gboolean agree = v->confidence == SUM_CONFIDENCE_NONE ||
+                         v->generation == plan->generation;
+        h->plan_confidence = agree ? v->confidence : SUM_CONFIDENCE_LOW;
+        if (!agree)
+            h->plan_other = v->generation;
+        gchar *why = sum_words_generation(v);
+        h->plan_reason = agree ? g_strdup_printf("chosen: %s; %s", plan->description, why)
+                               : g_strdup_printf("chosen: %s; the capture's own signs point "
+                                                 "elsewhere: %s", plan->description, why);
+        g_free(why);
+        return;
+    }
+    if (!hp->fallback) {
+        h->plan_confidence = v->confidence;
+        h->plan_other = v->other;
+        h->plan_reason = sum_words_generation(v);
+        return;
+    }
+    /* Its best-supported plan's reading did not find it: the one that did. */
+    gchar *why = sum_words_generation(v);
+    h->plan_confidence = SUM_CONFIDENCE_LOW;
+    h->plan_other = v->generation;
+    h->plan_reason = g_strdup_printf("only the %s plan reads its traffic as SUM's, though %s",
+                                     plan->name, why);
+    g_free(why);
+}
+
+/* Each host's plan, a target's its first SUM host's; the capture's. */
+static void
+words_of_plans(SumResult *r, const GArray *plans, const PlanRun *runs, gboolean forced,
+               const SumGenVerdict *capture)
+{
+    guint n_sum = 0;
+    SumConfidence least = SUM_CONFIDENCE_HIGH;
+    const SumHost *first = NULL;
+    for (guint i = 0; i < r->hosts->len; i++) {
+        SumHost *h = g_ptr_array_index(r->hosts, i);
+        if (h->role != SUM_ROLE_SUM_HOST)
+            continue;
+        const HostPlan *hp = host_plan(plans, &h->addr);
+        words_of_host(h, hp, runs[hp->run].plan, forced);
+        least = MIN(least, h->plan_confidence);
+        n_sum++;
+        if (first == NULL)
+            first = h;
+    }
+    for (guint i = 0; i < r->hosts->len; i++) {
+        SumHost *h = g_ptr_array_index(r->hosts, i);
+        if (h->role != SUM_ROLE_TARGET)
+            continue;
+        for (guint k = 0; k < r->channels->len && h->profile == NULL; k++) {
+            const SumChannel *ch = g_ptr_array_index(r->channels, k);
+            if (sum_addr_equal(&ch->target, &h->addr))
+                h->profile = sum_result_profile_for(r, &ch->sum_host);
+        }
+        if (h->profile == NULL)
+            h->profile = r->profile;
+        h->plan_other = SUM_GENERATION_COUNT;
+    }
+    g_free(r->profile_reason);
+    if (forced) {
+        r->profile_reason = g_strdup_printf("chosen: %s", r->profile->description);
+        r->profile_confidence = n_sum > 0 ? least : capture->confidence;
+    } else if (n_sum == 0) {
+        r->profile_reason = sum_words_generation(capture);
+        r->profile_confidence = capture->confidence;
+    } else if (!r->mixed) {
+        r->profile_reason = n_sum == 1 ? g_strdup(first->plan_reason)
+                                       : g_strdup_printf("%s (the same plan for all %u SUM "
+                                                         "hosts)", first->plan_reason, n_sum);
+        r->profile_confidence = least;
+    } else {
+        GString *s = g_string_new("SUM hosts of more than one generation:");
+        for (guint i = 0; i < r->hosts->len; i++) {
+            const SumHost *h = g_ptr_array_index(r->hosts, i);
+            char a[SUM_ADDR_STRLEN];
+            if (h->role == SUM_ROLE_SUM_HOST)
+                g_string_append_printf(s, "%s %s %s", s->str[s->len - 1] == ':' ? "" : ",",
+                                       sum_addr_to_string(&h->addr, a, sizeof a),
+                                       h->profile->name);
+        }
+        g_string_append(s, " (each SUM host's own plan says why)");
+        r->profile_reason = g_string_free(s, FALSE);
+        r->profile_confidence = least;
+    }
+}
+
+/* --- finish ---------------------------------------------------------------- */
+
+SumResult *
+sum_recon_finish(SumRecon *recon)
+{
+    g_return_val_if_fail(recon != NULL, NULL);
+    guint n = 0;
+    ConnOrder *order = conns_order(recon, &n);
+    /* Stage 0: what every address shows of each plan. */
+    const SumProfile *gplans[SUM_GENERATION_COUNT];
+    for (int g = 0; g < SUM_GENERATION_COUNT; g++)
+        gplans[g] = recon->profile != NULL && recon->profile->generation == (SumGeneration)g
+                        ? recon->profile
+                        : recon->plans[g];
+    SumGenEvidence *gev = sum_generation_new(gplans);
+    for (guint k = 0; k < n; k++)
+        sum_generation_observe(gev, conn_at(recon, order[k].index));
+    SumGenVerdict capture;
+    sum_generation_capture(gev, &capture);
+
+    /* Stages 1-5 under every plan with evidence (the classic one always:
+     * the default, and --sum-host needs no sign), or the chosen one. */
+    PlanRun runs[SUM_GENERATION_COUNT];
+    memset(runs, 0, sizeof runs);
+    int forced = -1;
+    if (recon->profile != NULL) {
+        forced = recon->profile->generation < SUM_GENERATION_COUNT ? recon->profile->generation
+                                                                   : SUM_GENERATION_CLASSIC;
+        GArray *conns = conns_of(recon, order, n, 1);
+        run_plan(recon, recon->profile, conns, &runs[forced]);
+        g_array_free(conns, TRUE);
+    } else {
+        for (int g = 0; g < SUM_GENERATION_COUNT; g++) {
+            if (g != SUM_GENERATION_CLASSIC && !sum_generation_seen(gev, (SumGeneration)g))
+                continue;
+            GArray *conns = conns_of(recon, order, n, (guint8)(1u << g));
+            run_plan(recon, recon->plans[g], conns, &runs[g]);
+            g_array_free(conns, TRUE);
+        }
+    }
+    g_free(order);
+
+    /* Each SUM host to the plan its evidence supports best; one story. */
+    GArray *plans = assign_hosts(runs, gev, forced);
+    guint per_run[SUM_GENERATION_COUNT] = {0};
+    for (guint i = 0; i < plans->len; i++)
+        per_run[g_array_index(plans, HostPlan, i).run]++;
+    int base = forced >= 0 ? forced : SUM_GENERATION_CLASSIC, used = 0;
+    for (int g = 0; g < SUM_GENERATION_COUNT; g++) {
+        used += per_run[g] > 0;
+        if (per_run[g] > per_run[base])
+            base = g;
+    }
+    SumResult *r;
+    if (used > 1) {
+        r = merge_runs(runs, base, plans);
+    } else {
+        r = runs[base].result;
+        /* No SUM host: the plan the capture's signs fit, if any. */
+        if (plans->len == 0 && forced < 0)
+            r->profile = recon->plans[capture.generation];
+    }
+    r->conns_seen = recon->seen;
+    r->conns_dropped = recon->dropped;
+    r->conns_kept = n;
+    if (forced >= 0)
+        r->conns_kept = runs[forced].result->conns_kept;
+    for (int g = 0; g < SUM_GENERATION_COUNT; g++) {
+        if (runs[g].result != NULL && runs[g].result != r)
+            sum_result_free(runs[g].result);
+        sum_pairs_free(runs[g].pairs);
+    }
+    words_of_plans(r, plans, runs, forced >= 0, &capture);
+    g_array_free(plans, TRUE);
+    sum_generation_free(gev);
+    sort_allocations(r);
+    sum_verdict_decide(r, recon->profile);
     return r;
 }
 
@@ -330,9 +958,8 @@ sum_recon_snapshot(SumRecon *recon, const SumConn *open, guint n_open)
     /* The intake as it stands, to put back once the open connections have
      * had their say (they are offered again when they end). */
     guint n_conns = recon->n_conns, n_chunks = recon->chunks->len;
-    guint strict_kept = recon->strict_kept;
+    guint strict_kept = recon->strict_kept, dynamic_kept = recon->dynamic_kept;
     guint64 seen = recon->seen, dropped = recon->dropped;
-    SumGenScore score = recon->score;
     for (guint i = 0; i < n_open; i++) {
         if (open_conn_telling(&open[i]))
             sum_recon_add(recon, &open[i]);
@@ -348,6 +975,8 @@ sum_recon_snapshot(SumRecon *recon, const SumConn *open, guint n_open)
     recon->strict_kept = strict_kept;
     recon->seen = seen;
     recon->dropped = dropped;
-    recon->score = score;
+    recon->dynamic_kept = dynamic_kept;
+    /* recon->rpc may keep an open connection's endpoint-mapper pair: it is
+     * added again, to no effect, when the connection ends. */
     return r;
 }

@@ -3,13 +3,18 @@
  * Feed every connection a front end saw (sum_recon_add); the reconstruction
  * keeps those that touch the profile's ports and, at sum_recon_finish(),
  * runs its stages in order, each in its own file (docs/architecture.md):
- *   sum-generation  which port plan the capture shows (--profile auto)
+ *   sum-generation  what each address shows of each port plan (stage 0)
  *   sum-pairs       SUM host <-> target pairs, graded; the hosts
  *   sum-classify    each connection's family, holder, port, pair
  *   sum-evidence    what the capture shows on every host:port
  *   sum-ledger      allocations and their causes
  *   sum-findings    what went wrong, as data
  *   sum-words       the sentences of the findings
+ * With --profile auto, stages 1-5 run under every plan the capture shows
+ * evidence of (the classic one always), each SUM host is read with the plan
+ * its own evidence supports best among those that found it, and the hosts'
+ * stories become one result (SumHost.profile, SumResult.mixed;
+ * docs/generations.md). With a chosen profile, under that one only.
  * The rules are docs/reconstruction.md; the domain is docs/sum-ports.md.
  * Nothing here prints; reporters read only the SumResult (sum-result.h).
  */
@@ -29,6 +34,10 @@ typedef struct _SumRecon SumRecon;
  * the reconstruction chooses among the built-in profiles by what the capture
  * shows and says why. */
 SumRecon *sum_recon_new(const SumProfile *profile);
+/* --profile auto: read generation PLAN->generation with PLAN (which must
+ * outlive the SumRecon and its result) instead of the built-in one (the
+ * plugin's range preferences). Before the first sum_recon_add(). */
+void sum_recon_set_plan(SumRecon *recon, const SumProfile *plan);
 void sum_recon_free(SumRecon *recon);
 /* A hint where the capture cannot show who runs SUM (--sum-host). */
 void sum_recon_hint_sum_host(SumRecon *recon, const SumAddr *addr);

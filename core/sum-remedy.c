@@ -158,7 +158,11 @@ range_of(const SumResult *r, const SumFinding *f, guint *lo, guint *hi)
             return;
         }
     }
-    const SumPortRule *rule = sum_plan_rule(r->profile, f->family, SUM_TRANSPORT_TCP);
+    const SumProfile *plan = sum_result_profile_for(r, &f->host);
+    const SumPortRule *rule = sum_plan_rule_for_port(plan, f->family, SUM_TRANSPORT_TCP, f->port,
+                                                     SUM_CARRIED_NONE);
+    if (rule == NULL)
+        rule = sum_plan_rule(plan, f->family, SUM_TRANSPORT_TCP);
     if (rule != NULL) {
         *lo = rule->fallback_lo != 0 ? rule->fallback_lo : rule->base;
         *hi = rule->documented_end;

@@ -8,6 +8,7 @@ sum_host_free(gpointer p)
     if (h == NULL)
         return;
     g_free(h->why);
+    g_free(h->plan_reason);
     g_free(h);
 }
 
@@ -103,6 +104,33 @@ sum_result_count_severity(const SumResult *result, SumSeverity min)
             n++;
     }
     return n;
+}
+
+const char *
+sum_result_generation_name(const SumResult *r)
+{
+    for (guint i = 0; i < r->hosts->len; i++) {
+        const SumHost *h = g_ptr_array_index(r->hosts, i);
+        if (h->role == SUM_ROLE_SUM_HOST)
+            return r->mixed ? "mixed" : r->profile->name;
+    }
+    return NULL;
+}
+
+const SumProfile *
+sum_result_profile_for(const SumResult *r, const SumAddr *addr)
+{
+    const SumProfile *as_target = NULL;
+    for (guint i = 0; addr != NULL && i < r->hosts->len; i++) {
+        const SumHost *h = g_ptr_array_index(r->hosts, i);
+        if (h->profile == NULL || !sum_addr_equal(&h->addr, addr))
+            continue;
+        if (h->role == SUM_ROLE_SUM_HOST)
+            return h->profile;
+        if (as_target == NULL)
+            as_target = h->profile;
+    }
+    return as_target != NULL ? as_target : r->profile;
 }
 
 const char *

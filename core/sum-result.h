@@ -45,6 +45,12 @@ typedef struct {
     gint64 t_first;
     SumFrame first_frame;
     gchar *why;              /* one line: what made this a SUM host / target */
+    /* The port plan its story was read with (docs/generations.md): a SUM
+     * host's own, chosen from its evidence; a target's, its first SUM host's. */
+    const SumProfile *profile;
+    SumConfidence plan_confidence; /* how sure (NONE: no sign, the default plan) */
+    SumGeneration plan_other;      /* the plan other signs fit, SUM_GENERATION_COUNT if none */
+    gchar *plan_reason;            /* SUM hosts: why (sum-words.c), naming the other plan */
 } SumHost;
 
 /* One SUM connection with its meaning. */
@@ -83,6 +89,8 @@ struct _SumAllocation {
     GArray *frames;          /* SumFrame: first frames of its connections (capped) */
     guint session;           /* session of its first connection */
     guint index;             /* its place in SumResult.allocations, once sorted */
+    SumCarried carried;      /* what its connections carried (TLS, HTTP), NONE if unseen:
+                              * which of a family's rules it is on (web: 63001/63002) */
 };
 
 struct _SumFinding {
@@ -109,8 +117,11 @@ struct _SumFinding {
 };
 
 typedef struct {
-    const SumProfile *profile;   /* the plan used (owned by the caller or static) */
+    const SumProfile *profile;   /* the plan used (owned by the caller or static); with SUM
+                                  * hosts of several generations, the one most of them show */
     gchar *profile_reason;       /* why this profile (for --profile auto) */
+    SumConfidence profile_confidence; /* how sure (NONE: no sign, the default plan) */
+    gboolean mixed;              /* SUM hosts of more than one generation (SumHost.profile) */
     GPtrArray *hosts;            /* SumHost*, by first appearance */
     GPtrArray *channels;         /* SumChannel*, by first frame */
     GPtrArray *allocations;      /* SumAllocation*, by host, family, first frame */
@@ -135,6 +146,12 @@ void sum_result_free(SumResult *result);
 const SumHost *sum_result_host(const SumResult *result, const SumAddr *addr);
 guint sum_result_count_severity(const SumResult *result, SumSeverity min);
 const char *sum_evidence_name(SumEvidence evidence);
+/* The capture's generation: "classic", "7", "8", or "mixed" when its SUM
+ * hosts show more than one; NULL when it has no SUM host. */
+const char *sum_result_generation_name(const SumResult *result);
+/* The plan ADDR's story was read with: a SUM host's, a target's (its first
+ * SUM host's), else the result's. */
+const SumProfile *sum_result_profile_for(const SumResult *result, const SumAddr *addr);
 
 G_END_DECLS
 

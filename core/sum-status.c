@@ -188,7 +188,11 @@ finish_target(Work *w)
             continue; /* nothing failed, or a retry that got through */
         SumStatusIssue is = {SUM_STATUS_BLOCKED, l->family, l->holder, l->port, 0,
                              SUM_CAUSE_UNKNOWN, l->blocked + l->refused, l->first_fail};
-        guint16 used = family_ok_port(w, l->family, &l->holder);
+        /* Another port of a family that searches is where SUM moved; the
+         * web server's two ports are not each other's fallback. */
+        guint16 used = sum_plan_family_searches(l->family)
+                           ? family_ok_port(w, l->family, &l->holder)
+                           : 0;
         if (used != 0) {
             is.status = SUM_STATUS_FELL_BACK;
             is.used = used;

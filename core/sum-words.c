@@ -111,3 +111,132 @@ sum_words_finding(const SumProfile *p, SumFinding *f)
         break;
     }
 }
+
+/* --- port plans (docs/generations.md) ------------------------------------ */
+
+const char *
+sum_words_generation_title(SumGeneration g)
+{
+    switch (g) {
+    case SUM_GENERATION_CLASSIC:
+        return "the classic SUM (4.x-6.x)";
+    case SUM_GENERATION_7:
+        return "SUM 7.x";
+    case SUM_GENERATION_8:
+        return "SUM 8.x or later";
+    default:
+        return "no SUM generation";
+    }
+}
+
+static const char *
+s_(guint n)
+{
+    return n == 1 ? "" : "s";
+}
+
+/* The classic signs: "message ports (60000 and up) talking to control
+ * listeners (62286 and up) over TLS (2 targets), callbacks over TLS on 6100x
+ * (2)". */
+static void
+classic_signs(GString *s, const SumGenVerdict *v)
+{
+    if (v->msg_tls > 0)
+        g_string_append_printf(s, "message ports (60000 and up) talking to control listeners "
+                                  "(62286 and up) over TLS (%u target%s)",
+                               v->msg_tls, s_(v->msg_tls));
+    else if (v->msg_other > 0)
+        g_string_append_printf(s, "message ports (60000 and up) talking to control listeners "
+                                  "(62286 and up), no TLS seen (%u target%s)",
+                               v->msg_other, s_(v->msg_other));
+    if (v->callbacks > 0)
+        g_string_append_printf(s, "%scallbacks over TLS on 6100x (%u target%s)",
+                               s->len > 0 ? ", " : "", v->callbacks, s_(v->callbacks));
+}
+
+/* The web server's signs: "3 targets fetching (HTTP) from and posting (TLS)
+ * to the web server on 63001/63002, 1 more only fetching; 4 of them reached
+ * first on their own services". */
+static void
+web_signs(GString *s, const SumGenVerdict *v)
+{
+    gsize at = s->len;
+    if (v->fetch_post > 0)
+        g_string_append_printf(s, "%u target%s fetching (HTTP) from and posting (TLS) to the "
+                                  "web server on 63001/63002", v->fetch_post, s_(v->fetch_post));
+    if (v->fetch_only > 0)
+        g_string_append_printf(s, s->len > at ? ", %u more only fetching"
+                                              : "%u target%s fetching over HTTP from 63001 "
+                                                "and up",
+                               v->fetch_only, s_(v->fetch_only));
+    if (v->post_only > 0)
+        g_string_append_printf(s, s->len > at ? ", %u more only posting"
+                                              : "%u target%s posting over TLS to 63002 and up",
+                               v->post_only, s_(v->post_only));
+    if (v->reached > 0)
+        g_string_append_printf(s, "; %u of them reached first on %s own services (22, 445, "
+                                  "443, 5989 ...)", v->reached, v->reached == 1 ? "its" : "their");
+}
+
+static void
+eight_signs(GString *s, const SumGenVerdict *v)
+{
+    if (v->loopback)
+        g_string_append_printf(s, "%sSUM's own processes on loopback 63002 (TLS)",
+                               s->len > 0 ? "; " : "");
+    if (v->wmi > 0)
+        g_string_append_printf(s, "%sWMI to %u target%s (DCOM through 135, then its endpoint)",
+                               s->len > 0 ? "; " : "", v->wmi, s_(v->wmi));
+}
+
+gchar *
+sum_words_generation(const SumGenVerdict *v)
+{
+    if (v->confidence == SUM_CONFIDENCE_NONE)
+        return g_strdup("no sign of any SUM generation; the classic plan by default");
+    GString *s = g_string_new(NULL);
+    if (v->generation == SUM_GENERATION_CLASSIC)
+        classic_signs(s, v);
+    else
+        web_signs(s, v);
+    if (v->generation == SUM_GENERATION_8)
+        eight_signs(s, v);
+    g_string_append_printf(s, ": %s", sum_words_generation_title(v->generation));
+    if (v->generation == SUM_GENERATION_7)
+        g_string_append(s, " (no 8.x sign: loopback 63002, WMI)");
+    if (v->other != SUM_GENERATION_COUNT) {
+        GString *o = g_string_new(NULL);
+        if (v->other == SUM_GENERATION_CLASSIC)
+            classic_signs(o, v);
+        else {
+            web_signs(o, v);
+            if (v->other == SUM_GENERATION_8)
+                eight_signs(o, v);
+        }
+        g_string_append_printf(s, "; %s also fit%s %s, less well", o->str,
+                               v->other != SUM_GENERATION_CLASSIC && v->fetch_post +
+                                           v->fetch_only + v->post_only == 1
+                                   ? "s"
+                                   : "",
+                               sum_words_generation_title(v->other));
+        if (v->generation == SUM_GENERATION_CLASSIC && v->fetch_post == 0 && v->post_only == 0)
+            g_string_append(s, " (a classic web server falls back to 63000-63005 too)");
+        g_string_free(o, TRUE);
+    }
+    return g_string_free(s, FALSE);
+}
+
+gchar *
+sum_words_host_plan(const SumHost *h)
+{
+    char a[SUM_ADDR_STRLEN];
+    sum_addr_to_string(&h->addr, a, sizeof a);
+    if (h->profile == NULL)
+        return g_strdup_printf("%s: no port plan", a);
+    if (h->plan_confidence == SUM_CONFIDENCE_NONE)
+        return g_strdup_printf("%s: port plan %s: %s", a, h->profile->name,
+                               h->plan_reason != NULL ? h->plan_reason : "");
+    return g_strdup_printf("%s: port plan %s, %s confidence: %s", a, h->profile->name,
+                           sum_plan_confidence_name(h->plan_confidence),
+                           h->plan_reason != NULL ? h->plan_reason : "");
+}

@@ -10,6 +10,7 @@
 #define SUM_WORDS_H
 
 #include <glib.h>
+#include "sum-generation.h"
 #include "sum-result.h"
 
 G_BEGIN_DECLS
@@ -19,6 +20,16 @@ void sum_words_finding(const SumProfile *profile, SumFinding *finding);
 /* How a conflict is known, as a clause ("another program's traffic was seen
  * on it"). */
 const char *sum_words_evidence(SumEvidence evidence);
+
+/* A generation as people say it: "the classic SUM (4.x-6.x)", "SUM 7.x",
+ * "SUM 8.x or later". */
+const char *sum_words_generation_title(SumGeneration generation);
+/* Why V's plan (a new string): the signs it rests on, and the other plan
+ * where other signs fit one ("... also fits SUM 7.x, less well"). */
+gchar *sum_words_generation(const SumGenVerdict *v);
+/* One SUM host's plan line (a new string), for every front end:
+ * "10.77.0.2: port plan 7, high confidence: targets fetching ...". */
+gchar *sum_words_host_plan(const SumHost *host);
 
 G_END_DECLS
 

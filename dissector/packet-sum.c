@@ -7,9 +7,11 @@
  *
  * This file registers the protocol and its preferences and holds two
  * dissectors:
- *  - "sum.ports": a thin dissector on the plan's TCP ports (range
- *    preferences) that hands TLS to TLS and firmware HTTP to HTTP, and says
- *    "not mine" for anything else (62286 is also an msrpc dynamic endpoint);
+ *  - "sum.ports": a thin dissector on the TCP ports of the plans in use
+ *    (the classic ranges of the preferences; the later plans' web server on
+ *    63001/63002) that hands TLS to TLS and firmware or web HTTP to HTTP, and
+ *    says "not mine" for anything else (62286 is also an msrpc dynamic
+ *    endpoint);
  *  - a postdissector that lets sum-follow.c label the frame (family, SUM
  *    host, target, port, cause, confidence, verdict) and sum-present.c show
  *    the label (tree, columns, expert items, the tap).
@@ -31,7 +33,17 @@ static dissector_handle_t sum_port_handle;
 static dissector_handle_t tls_handle;
 static dissector_handle_t http_handle;
 
-/* Preferences: one range per family, defaults from core's plan. */
+/* Preferences: the port plan (auto: every plan, chosen per SUM host by its
+ * evidence); one range per classic family, defaults from core's plan. */
+enum { PLAN_AUTO = 0, PLAN_CLASSIC, PLAN_7, PLAN_8 };
+static const enum_val_t plan_vals[] = {
+    {"auto", "auto (per SUM host, from what the capture shows)", PLAN_AUTO},
+    {"classic", "classic (SUM 4.x-6.x)", PLAN_CLASSIC},
+    {"7", "7 (SUM 7.x)", PLAN_7},
+    {"8", "8 (SUM 8.x and later)", PLAN_8},
+    {NULL, NULL, -1},
+};
+static gint pref_plan = PLAN_AUTO;
 static range_t *pref_message_ports;
 static range_t *pref_callback_ports;
 static range_t *pref_control_ports;
@@ -39,10 +51,43 @@ static range_t *pref_firmware_ports;
 static range_t *registered_ports; /* what is on tcp.port now */
 static SumProfile *active_profile; /* the classic plan with the preferences applied */
 
+static const SumProfile *
+classic_plan(void)
+{
+    return active_profile != NULL ? active_profile : sum_plan_profile_default();
+}
+
+const SumProfile *
+sum_forced_profile(void)
+{
+    switch (pref_plan) {
+    case PLAN_CLASSIC:
+        return classic_plan();
+    case PLAN_7:
+        return sum_plan_profile(SUM_GENERATION_7);
+    case PLAN_8:
+        return sum_plan_profile(SUM_GENERATION_8);
+    default:
+        return NULL;
+    }
+}
+
+const SumProfile *
+sum_plan_of(SumGeneration g)
+{
+    const SumProfile *forced = sum_forced_profile();
+    if (forced != NULL)
+        return forced->generation == g ? forced : NULL;
+    if (g >= SUM_GENERATION_COUNT)
+        return NULL;
+    return g == SUM_GENERATION_CLASSIC ? classic_plan() : sum_plan_profile(g);
+}
+
 const SumProfile *
 sum_active_profile(void)
 {
-    return active_profile != NULL ? active_profile : sum_plan_profile_default();
+    const SumProfile *forced = sum_forced_profile();
+    return forced != NULL ? forced : classic_plan();
 }
 
 /* --- the postdissector ---------------------------------------------------- */
@@ -54,10 +99,15 @@ static guint8 relevant_ports[2][SUM_PORTMAP_BITS_BYTES];
 static void
 build_relevant_ports(void)
 {
-    SumPortMap *m = sum_portmap_new(sum_active_profile());
     memset(relevant_ports, 0, sizeof relevant_ports);
-    sum_portmap_pack(m, relevant_ports);
-    sum_portmap_free(m);
+    for (int g = 0; g < SUM_GENERATION_COUNT; g++) {
+        const SumProfile *p = sum_plan_of((SumGeneration)g);
+        if (p == NULL)
+            continue;
+        SumPortMap *m = sum_portmap_new(p);
+        sum_portmap_pack(m, relevant_ports);
+        sum_portmap_free(m);
+    }
 }
 
 static gboolean
@@ -74,7 +124,8 @@ dissect_sum_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
         return 0;
     /* The cheapest test first: most frames are on no port of the plan. */
     SumTransport t = pinfo->ptype == PT_TCP ? SUM_TRANSPORT_TCP : SUM_TRANSPORT_UDP;
-    if (!relevant(t, (guint16)pinfo->srcport, (guint16)pinfo->destport))
+    if (!relevant(t, (guint16)pinfo->srcport, (guint16)pinfo->destport) &&
+        !(t == SUM_TRANSPORT_TCP && sum_follow_dynamic_wanted(pinfo)))
         return 0;
     /* The tap keeps a pointer to the label until the frame is done. */
     sum_label_t *label = wmem_new0(pinfo->pool, sum_label_t);
@@ -171,20 +222,31 @@ register_ports(void)
         dissector_delete_uint_range("tcp.port", registered_ports, sum_port_handle);
         wmem_free(wmem_epan_scope(), registered_ports);
     }
-    gchar *msg = range_convert_range(NULL, pref_message_ports);
-    gchar *cb = range_convert_range(NULL, pref_callback_ports);
-    gchar *ctl = range_convert_range(NULL, pref_control_ports);
-    gchar *fw = range_convert_range(NULL, pref_firmware_ports);
-    gchar *all = g_strjoin(",", msg, cb, ctl, fw, NULL);
+    /* The classic plan's ranges (the preferences), and the later plans' web
+     * server (63001 HTTP, 63002 TLS): whichever plans are in use. */
+    GString *all = g_string_new(NULL);
+    if (sum_plan_of(SUM_GENERATION_CLASSIC) != NULL) {
+        range_t *ranges[] = {pref_message_ports, pref_callback_ports, pref_control_ports,
+                             pref_firmware_ports};
+        for (gsize i = 0; i < G_N_ELEMENTS(ranges); i++) {
+            gchar *r = range_convert_range(NULL, ranges[i]);
+            if (r != NULL && r[0] != '\0')
+                g_string_append_printf(all, "%s%s", all->len ? "," : "", r);
+            wmem_free(NULL, r);
+        }
+    }
+    for (int g = SUM_GENERATION_7; g < SUM_GENERATION_COUNT; g++) {
+        const SumProfile *p = sum_plan_of((SumGeneration)g);
+        for (gsize i = 0; p != NULL && i < p->n_rules; i++) {
+            if (p->rules[i].family == SUM_FAMILY_WEB)
+                g_string_append_printf(all, "%s%u", all->len ? "," : "", p->rules[i].base);
+        }
+    }
     registered_ports = NULL;
-    range_convert_str(wmem_epan_scope(), &registered_ports, all, 65535);
+    range_convert_str(wmem_epan_scope(), &registered_ports, all->str, 65535);
     if (registered_ports != NULL)
         dissector_add_uint_range("tcp.port", registered_ports, sum_port_handle);
-    g_free(all);
-    wmem_free(NULL, msg);
-    wmem_free(NULL, cb);
-    wmem_free(NULL, ctl);
-    wmem_free(NULL, fw);
+    g_string_free(all, TRUE);
 }
 
 static void
@@ -209,6 +271,11 @@ register_prefs(void)
     pref_control_ports = range_of(sum_plan_profile_default(), SUM_FAMILY_CONTROL, FALSE);
     pref_firmware_ports = range_of(sum_plan_profile_default(), SUM_FAMILY_FIRMWARE, TRUE);
     module_t *m = prefs_register_protocol(proto_sum, apply_prefs);
+    prefs_register_enum_preference(m, "port_plan", "Port plan",
+                                   "Which SUM generation's port plan to read the capture with: "
+                                   "auto chooses per SUM host from what the capture shows "
+                                   "(docs/generations.md); classic, 7 or 8 forces one",
+                                   &pref_plan, plan_vals, FALSE);
     prefs_register_range_preference(m, "message_ports", "Message ports",
                                     "SUM host's TLS ports towards targets (documented "
                                     "60000-60007)", &pref_message_ports, 65535);

@@ -15,6 +15,7 @@
 
 /* What a frame is labelled with. */
 typedef struct {
+    const SumProfile *plan;    /* the port plan the label was read with */
     SumFamily family;
     guint16 port;              /* the family's port (the source port for message) */
     SumAddr holder;            /* the host that holds (binds) PORT */
@@ -49,8 +50,14 @@ typedef struct {
                                 * GUI's retaps): the whole capture is known */
 } sum_tap_info_t;
 
-/* packet-sum.c: the active port plan (preferences applied). */
+/* packet-sum.c: the port plans in use, preferences applied. */
+/* The forced plan (the port_plan preference), or the classic one for auto. */
 const SumProfile *sum_active_profile(void);
+/* The plan the port_plan preference forces, NULL for auto. */
+const SumProfile *sum_forced_profile(void);
+/* The plan of generation G as the plugin reads it (classic: with the range
+ * preferences), NULL when the preference leaves G out. */
+const SumProfile *sum_plan_of(SumGeneration g);
 
 /* sum-follow.c: the decision half. */
 void sum_follow_init(void);
@@ -58,6 +65,10 @@ void sum_follow_cleanup(void);
 /* Keeps its data under PROTO; looks up the transport fields it reads and
  * appends their ids to WANTED (the postdissector's wanted fields). */
 void sum_follow_handoff(int proto, GArray *wanted);
+/* A TCP frame on no port of a plan that may still be SUM's: between a SUM
+ * host and its target after a DCOM activation through 135 (8.x WMI's
+ * endpoint). Cheap while no such activation was seen. */
+gboolean sum_follow_dynamic_wanted(packet_info *pinfo);
 /* Follows the frame's conversation and labels the frame: FALSE when it has
  * nothing to say about it. */
 gboolean sum_follow_frame(packet_info *pinfo, proto_tree *tree, sum_label_t *label,

@@ -4,12 +4,16 @@
  * postdissector's view of every TCP/UDP conversation touching the port plan,
  * kept as core's SumConn and SumTcpTrack (the analyzer's own structures), so
  * that core's reconstruction (sum-recon.c) can run over them on a later pass.
- * The first pass grades (SUM host, target) pairs as frames go by: a
- * connection from a message port (6000x) to a control port (62286+) makes a
- * pair, high with TLS, medium when a documented message port's attempt to
- * 62286 failed; callback and firmware connections count towards a known SUM
- * host; port 80 and the bootstrap ports are labelled only between a known
- * SUM host and its target. Later passes label from core's result.
+ * The first pass grades (SUM host, target) pairs as frames go by, in one
+ * live pair graph per port plan in use (the port_plan preference; auto:
+ * every plan): a connection from a message port (6000x) to a control port
+ * (62286+) makes a pair, high with TLS; callback and firmware connections
+ * count towards a known SUM host; 7.x+: a target fetching from and posting
+ * to a host's web server (63001/63002), or that the host reached on one of
+ * its services first; port 80 and the bootstrap ports are labelled only
+ * between a known SUM host and its target. A frame is labelled under the
+ * plan its SUM host's evidence so far supports best (sum-generation.h).
+ * Later passes label from core's result, each SUM host under its plan.
  * Domain: SUM-PORTS.md; rules: docs/reconstruction.md.
  * Bytes are read only in sum-seg.c, through tvb accessors; all state is in
  * file scope.
@@ -25,6 +29,7 @@
 #include "sum-seg.h"
 #include "sum-classify.h"
 #include "sum-findings.h"
+#include "sum-generation.h"
 #include "sum-pairs.h"
 
 static int proto_sum = -1;      /* conversation and frame data are kept under it */
@@ -38,19 +43,43 @@ typedef struct {
 
 /* Per-capture state (file scope). */
 static wmem_list_t *convs;        /* sum_conv_t* in order of first frame */
-static SumPairs *live;            /* core's pair graph, fed as frames go by (first pass) */
+static SumPairs *live[SUM_GENERATION_COUNT]; /* core's pair graph per plan in use, fed as
+                                              * frames go by (first pass) */
+static SumGenEvidence *live_ev;   /* what each address shows of each plan, so far */
+static GHashTable *activated;     /* "src>dst" of TCP conversations to a DCOM port (135) */
 static SumResult *refined;        /* core's reconstruction, on later passes */
 static guint refined_convs;       /* how many conversations it saw */
 static guint refined_generation;  /* changes whenever REFINED is recomputed */
 
 /* --- per-capture state -------------------------------------------------- */
 
+static void
+free_live(void)
+{
+    for (int g = 0; g < SUM_GENERATION_COUNT; g++) {
+        sum_pairs_free(live[g]);
+        live[g] = NULL;
+    }
+    sum_generation_free(live_ev);
+    live_ev = NULL;
+    if (activated != NULL)
+        g_hash_table_destroy(activated);
+    activated = NULL;
+}
+
 void
 sum_follow_init(void)
 {
     convs = wmem_list_new(wmem_file_scope());
-    sum_pairs_free(live);
-    live = sum_pairs_new(sum_active_profile(), NULL, SUM_PAIRS_LIVE);
+    free_live();
+    const SumProfile *plans[SUM_GENERATION_COUNT] = {NULL};
+    for (int g = 0; g < SUM_GENERATION_COUNT; g++) {
+        plans[g] = sum_plan_of((SumGeneration)g);
+        if (plans[g] != NULL)
+            live[g] = sum_pairs_new(plans[g], NULL, SUM_PAIRS_LIVE);
+    }
+    live_ev = sum_generation_new(plans);
+    activated = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     refined = NULL;
     refined_convs = 0;
 }
@@ -61,8 +90,47 @@ sum_follow_cleanup(void)
     sum_result_free(refined);
     refined = NULL;
     convs = NULL;
-    sum_pairs_free(live);
-    live = NULL;
+    free_live();
+}
+
+/* --- 8.x WMI: the endpoint a DCOM activation hands out ------------------ */
+
+static gchar *
+pair_key(const SumAddr *a, const SumAddr *b)
+{
+    char x[SUM_ADDR_STRLEN], y[SUM_ADDR_STRLEN];
+    return g_strdup_printf("%s>%s", sum_addr_to_string(a, x, sizeof x),
+                           sum_addr_to_string(b, y, sizeof y));
+}
+
+static guint16
+dcom_port(void)
+{
+    for (int g = 0; g < SUM_GENERATION_COUNT; g++) {
+        const SumProfile *p = sum_plan_of((SumGeneration)g);
+        if (p != NULL && p->dcom_port != 0)
+            return p->dcom_port;
+    }
+    return 0;
+}
+
+gboolean
+sum_follow_dynamic_wanted(packet_info *pinfo)
+{
+    SumAddr src, dst;
+    if (activated == NULL || g_hash_table_size(activated) == 0 || pinfo->ptype != PT_TCP ||
+        !sum_seg_addr(&pinfo->src, &src) || !sum_seg_addr(&pinfo->dst, &dst))
+        return FALSE;
+    /* Either way: the SUM host's SYN to the endpoint, the target's answers. */
+    gchar *k = pair_key(&src, &dst);
+    gboolean yes = g_hash_table_contains(activated, k);
+    g_free(k);
+    if (!yes) {
+        k = pair_key(&dst, &src);
+        yes = g_hash_table_contains(activated, k);
+        g_free(k);
+    }
+    return yes;
 }
 
 static SumConnState
@@ -91,6 +159,18 @@ add_to_recon(const SumConn *conn, gpointer user)
     sum_recon_add((SumRecon *)user, conn);
 }
 
+/* Core's reconstruction as the preference says: a forced plan, or auto with
+ * the classic plan's range preferences. */
+static SumRecon *
+recon_new(void)
+{
+    const SumProfile *forced = sum_forced_profile();
+    SumRecon *r = sum_recon_new(forced);
+    if (forced == NULL)
+        sum_recon_set_plan(r, sum_plan_of(SUM_GENERATION_CLASSIC));
+    return r;
+}
+
 /* On a later pass (or when a statistic is drawn, once the capture is read),
  * run core's reconstruction once over everything the first pass saw, and
  * point each conversation at its channel. */
@@ -100,7 +180,7 @@ refine(void)
     if (convs == NULL || (refined != NULL && refined_convs == wmem_list_count(convs)))
         return;
     sum_result_free(refined);
-    SumRecon *r = sum_recon_new(sum_active_profile());
+    SumRecon *r = recon_new();
     sum_foreach_conn(add_to_recon, r);
     refined = sum_recon_finish(r);
     refined_generation++;
@@ -141,6 +221,10 @@ conv_new(conversation_t *conv, const sum_seg_t *seg, packet_info *pinfo)
     sc->channel = -1;
     conversation_add_proto_data(conv, proto_sum, sc);
     wmem_list_append(convs, sc);
+    guint16 dcom = dcom_port();
+    if (dcom != 0 && seg->transport == SUM_TRANSPORT_TCP && seg->dport == dcom &&
+        g_hash_table_size(activated) < 4096)
+        g_hash_table_add(activated, pair_key(&seg->src, &seg->dst));
     return sc;
 }
 
@@ -168,8 +252,14 @@ static void
 observe_conversation(sum_conv_t *sc)
 {
     sc->conn.state = conv_state(sc);
-    sum_pairs_observe_primary(live, &sc->conn);
-    sum_pairs_observe_secondary(live, &sc->conn);
+    for (int g = 0; g < SUM_GENERATION_COUNT; g++) {
+        if (live[g] == NULL)
+            continue;
+        sum_pairs_observe_primary(live[g], &sc->conn);
+        sum_pairs_observe_web(live[g], &sc->conn);
+        sum_pairs_observe_secondary(live[g], &sc->conn);
+    }
+    sum_generation_observe(live_ev, &sc->conn);
 }
 
 /* --- labels ------------------------------------------------------------- */
@@ -177,19 +267,19 @@ observe_conversation(sum_conv_t *sc)
 static void
 label_position(sum_label_t *l)
 {
-    const SumPortRule *r = sum_plan_rule(sum_active_profile(), l->family,
-                                         l->family == SUM_FAMILY_BOOTSTRAP &&
-                                                 (l->port == 137 || l->port == 138)
-                                             ? SUM_TRANSPORT_UDP
-                                             : SUM_TRANSPORT_TCP);
-    if (l->family == SUM_FAMILY_BOOTSTRAP) {
-        /* Each bootstrap port is a rule of its own: find the one. */
-        const SumProfile *p = sum_active_profile();
-        for (gsize i = 0; i < p->n_rules; i++) {
-            if (p->rules[i].family == SUM_FAMILY_BOOTSTRAP && p->rules[i].base == l->port)
-                r = &p->rules[i];
-        }
-    }
+    const SumProfile *p = l->plan != NULL ? l->plan : sum_active_profile();
+    SumTransport t = l->family == SUM_FAMILY_BOOTSTRAP && (l->port == 137 || l->port == 138)
+                         ? SUM_TRANSPORT_UDP
+                         : SUM_TRANSPORT_TCP;
+    /* Each bootstrap port is a rule of its own, and the web server has two
+     * (63001 HTTP, 63002 HTTPS): the allocation's base says which. */
+    const SumPortRule *r = NULL;
+    if (l->alloc != NULL && l->alloc->base != 0)
+        r = sum_plan_rule_for_port(p, l->family, t, l->alloc->base, l->alloc->carried);
+    if (r == NULL || !sum_plan_position(r, l->port, NULL))
+        r = sum_plan_rule_for_port(p, l->family, t, l->port, SUM_CARRIED_NONE);
+    if (r == NULL && l->family != SUM_FAMILY_BOOTSTRAP)
+        r = sum_plan_rule(p, l->family, t);
     l->have_pos = r != NULL && sum_plan_position(r, l->port, &l->pos);
 }
 
@@ -211,6 +301,7 @@ label_refined(const sum_conv_t *sc, sum_label_t *l)
         return FALSE;
     const SumChannel *ch = (const SumChannel *)g_ptr_array_index(refined->channels,
                                                                  sc->channel);
+    l->plan = sum_result_profile_for(refined, &ch->sum_host);
     l->family = ch->family;
     l->port = ch->sum_port;
     l->holder = ch->port_holder;
@@ -240,12 +331,34 @@ label_refined(const sum_conv_t *sc, sum_label_t *l)
 static gboolean
 label_live(const sum_conv_t *sc, sum_label_t *l)
 {
-    const SumProfile *p = sum_active_profile();
     SumConn c = sc->conn;
     c.state = conv_state(sc);
-    SumClass cls;
-    if (live == NULL || !sum_classify(p, live, &c, &cls))
+    /* Under every plan in use; the label is the one of the plan the SUM
+     * host's evidence so far supports, else the first sure one, else the
+     * first guess. */
+    SumClass all[SUM_GENERATION_COUNT];
+    int pick = -1, sure = -1, guess = -1;
+    for (int g = 0; g < SUM_GENERATION_COUNT; g++) {
+        if (live[g] == NULL || !sum_classify(sum_plan_of((SumGeneration)g), live[g], &c, &all[g]))
+            continue;
+        if (all[g].candidate || all[g].confidence < SUM_CONFIDENCE_MEDIUM) {
+            if (guess < 0)
+                guess = g;
+            continue;
+        }
+        if (sure < 0)
+            sure = g;
+        SumGenVerdict v;
+        sum_generation_host(live_ev, &all[g].sum_host, &v);
+        if (pick < 0 && (int)v.generation == g)
+            pick = g;
+    }
+    pick = pick >= 0 ? pick : sure >= 0 ? sure : guess;
+    if (pick < 0)
         return FALSE;
+    const SumProfile *p = sum_plan_of((SumGeneration)pick);
+    const SumClass cls = all[pick];
+    l->plan = p;
     l->family = cls.family;
     l->port = cls.port;
     l->holder = cls.holder;

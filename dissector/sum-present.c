@@ -26,6 +26,7 @@ static int proto_data = -1;
 static int sum_tap = -1;
 
 static int hf_sum_family = -1;
+static int hf_sum_generation = -1;
 static int hf_sum_verdict = -1;
 static int hf_sum_finding = -1;
 static int hf_sum_sum_host = -1;
@@ -58,6 +59,7 @@ static gint ett_sum_candidate = -1;
 
 static expert_field ei_sum_fallback = EI_INIT;
 static expert_field ei_sum_fallback_normal = EI_INIT;
+static expert_field ei_sum_configured = EI_INIT;
 static expert_field ei_sum_overflow = EI_INIT;
 static expert_field ei_sum_outside_range = EI_INIT;
 static expert_field ei_sum_blocked = EI_INIT;
@@ -127,6 +129,12 @@ append_cause(wmem_strbuf_t *b, const sum_label_t *l)
     case SUM_CAUSE_CONCURRENT:
         wmem_strbuf_append(b, " concurrent");
         break;
+    case SUM_CAUSE_CONFIGURED:
+        if (l->have_pos)
+            wmem_strbuf_append_printf(b, " configured (base %u)", l->pos.base);
+        else
+            wmem_strbuf_append(b, " configured");
+        break;
     case SUM_CAUSE_UNKNOWN:
         if (l->have_pos && l->pos.offset > 0 && l->family != SUM_FAMILY_BOOTSTRAP)
             wmem_strbuf_append_printf(b, " (base %u)", l->pos.base);
@@ -140,7 +148,7 @@ static gboolean
 cause_is_news(const sum_label_t *l)
 {
     return l->cause == SUM_CAUSE_CONFLICT || l->cause == SUM_CAUSE_OVERFLOW ||
-           l->cause == SUM_CAUSE_CONCURRENT ||
+           l->cause == SUM_CAUSE_CONCURRENT || l->cause == SUM_CAUSE_CONFIGURED ||
            (l->cause == SUM_CAUSE_UNKNOWN && l->have_pos && l->pos.offset > 0 &&
             l->family != SUM_FAMILY_BOOTSTRAP);
 }
@@ -153,8 +161,8 @@ listener_moved(const sum_label_t *l, const sum_frame_t *f, SumPortPos *pos)
     if (l->family != SUM_FAMILY_MESSAGE)
         return FALSE;
     const SumConn *c = f->conn;
-    const SumPortRule *r = sum_plan_rule(sum_active_profile(), SUM_FAMILY_CONTROL,
-                                         SUM_TRANSPORT_TCP);
+    const SumPortRule *r = sum_plan_rule(l->plan != NULL ? l->plan : sum_active_profile(),
+                                         SUM_FAMILY_CONTROL, SUM_TRANSPORT_TCP);
     gboolean orig_is_host = sum_addr_equal(&c->orig, &l->sum_host) && c->orig_port == l->port;
     guint16 port = orig_is_host ? c->resp_port : c->orig_port;
     return r != NULL && sum_plan_position(r, port, pos) && pos->offset > 0;
@@ -248,10 +256,16 @@ add_tree(tvbuff_t *tvb, proto_tree *tree, const sum_label_t *l, const sum_frame_
 {
     proto_item *ti = proto_tree_add_item(tree, proto_sum, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(ti);
-    proto_item_append_text(ti, ": %s (%s confidence)", outcome + 4,
-                           sum_plan_confidence_name(l->confidence));
+    if (l->plan != NULL)
+        proto_item_append_text(ti, ": %s (%s confidence, port plan %s)", outcome + 4,
+                               sum_plan_confidence_name(l->confidence), l->plan->name);
+    else
+        proto_item_append_text(ti, ": %s (%s confidence)", outcome + 4,
+                               sum_plan_confidence_name(l->confidence));
     proto_tree *st = proto_item_add_subtree(ti, ett_sum);
     add_word(st, hf_sum_family, tvb, l->family, sum_plan_family_name(l->family));
+    if (l->plan != NULL)
+        add_word(st, hf_sum_generation, tvb, l->plan->generation, l->plan->name);
     if (l->has_verdict)
         add_word(st, hf_sum_verdict, tvb, l->verdict_code,
                  sum_plan_finding_name(l->verdict_code));
@@ -319,7 +333,13 @@ static void
 add_fallback_expert(packet_info *pinfo, proto_item *ti, const sum_label_t *l)
 {
     const char *fam = sum_plan_family_name(l->family);
-    if (l->cause == SUM_CAUSE_CONCURRENT || l->cause == SUM_CAUSE_IPC_RESERVED) {
+    if (l->cause == SUM_CAUSE_CONFIGURED) {
+        /* The web server does not search: the port was set (--port, --ssl_port). */
+        expert_add_info_format(pinfo, ti, &ei_sum_configured,
+                               "%s port %u instead of %u: configured (the web server does not "
+                               "search; --port/--ssl_port set it), %s confidence", fam, l->port,
+                               l->pos.base, sum_plan_confidence_name(l->confidence));
+    } else if (l->cause == SUM_CAUSE_CONCURRENT || l->cause == SUM_CAUSE_IPC_RESERVED) {
         expert_add_info_format(pinfo, ti, &ei_sum_fallback_normal,
                                "%s port %u instead of %u: %s (normal), %s confidence", fam,
                                l->port, l->pos.base, sum_plan_cause_name(l->cause),
@@ -473,6 +493,7 @@ sum_present(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sum_label
 /* Value strings from core's vocabulary, so that sum.cause == "conflict"
  * filters on the words every front end prints. */
 static value_string family_vals[SUM_FAMILY_COUNT + 1];
+static value_string generation_vals[SUM_GENERATION_COUNT + 1];
 static value_string cause_vals[SUM_CAUSE_COUNT + 1];
 static value_string confidence_vals[SUM_CONFIDENCE_COUNT + 1];
 static value_string state_vals[SUM_CONN_STATE_COUNT + 1];
@@ -486,6 +507,8 @@ build_vals(void)
         family_vals[i] = (value_string){i, sum_plan_family_name((SumFamily)i)};
     for (guint i = 0; i < SUM_CAUSE_COUNT; i++)
         cause_vals[i] = (value_string){i, sum_plan_cause_name((SumCause)i)};
+    for (guint i = 0; i < SUM_GENERATION_COUNT; i++)
+        generation_vals[i] = (value_string){i, sum_plan_generation_name((SumGeneration)i)};
     for (guint i = 0; i < SUM_CONFIDENCE_COUNT; i++)
         confidence_vals[i] = (value_string){i, sum_plan_confidence_name((SumConfidence)i)};
     for (guint i = 0; i < SUM_CONN_STATE_COUNT; i++)
@@ -504,7 +527,10 @@ sum_present_register(int proto, int proto_ports)
 {
     static hf_register_info hf[] = {
         SUM_HF(hf_sum_family, "Family", "sum.family", FT_UINT8, BASE_DEC, VALS(family_vals),
-               "SUM port family: bootstrap, control, message, callback, ipc, firmware"),
+               "SUM port family: bootstrap, control, message, callback, ipc, firmware, web"),
+        SUM_HF(hf_sum_generation, "Port plan", "sum.generation", FT_UINT8, BASE_DEC,
+               VALS(generation_vals), "The SUM generation whose port plan the label was read "
+               "with (classic, 7, 8): the SUM host's, chosen from what the capture shows"),
         SUM_HF(hf_sum_verdict, "Verdict", "sum.verdict", FT_UINT8, BASE_DEC,
                VALS(verdict_vals), "The failure this connection shows: PORT_BLOCKED, "
                "PORT_REFUSED, NOT_SUM_SERVICE"),
@@ -533,7 +559,8 @@ sum_present_register(int proto, int proto_ports)
         SUM_HF(hf_sum_overflow, "Outside the documented range", "sum.overflow", FT_BOOLEAN,
                BASE_NONE, NULL, NULL),
         SUM_HF(hf_sum_cause, "Cause", "sum.cause", FT_UINT8, BASE_DEC, VALS(cause_vals),
-               "Why this port: default, concurrent, ipc-reserved, conflict, overflow"),
+               "Why this port: default, concurrent, ipc-reserved, conflict, overflow, "
+               "configured"),
         SUM_HF(hf_sum_conflicting, "Port in the way", "sum.conflicting_ports", FT_UINT16,
                BASE_DEC, NULL, "A lower port held by another program (one item each)"),
         SUM_HF(hf_sum_evidence, "Evidence", "sum.evidence", FT_UINT8, BASE_DEC,
@@ -567,6 +594,8 @@ sum_present_register(int proto, int proto_ports)
                             "SUM port allocation fell back", EXPFILL}},
         {&ei_sum_fallback_normal, {"sum.fallback.normal", PI_SEQUENCE, PI_NOTE,
                                    "SUM port allocation moved up (normal)", EXPFILL}},
+        {&ei_sum_configured, {"sum.configured", PI_SEQUENCE, PI_NOTE,
+                              "SUM port set by configuration (7.x web server)", EXPFILL}},
         {&ei_sum_overflow, {"sum.overflow.expert", PI_SEQUENCE, PI_WARN,
                             "SUM port outside the documented range", EXPFILL}},
         {&ei_sum_outside_range, {"sum.outside_range", PI_SEQUENCE, PI_WARN,

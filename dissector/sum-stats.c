@@ -26,6 +26,7 @@
 #include <epan/tap.h>
 
 #include "packet-sum.h"
+#include "sum-words.h"
 
 #define PORTS_ABBR "sum_ports"
 #define LEDGER_ABBR "sum_ledger"
@@ -379,12 +380,27 @@ alloc_draw(void *tapdata _U_)
     const SumResult *res = sum_follow_result(NULL);
     char b[SUM_ADDR_STRLEN];
     printf("\n===================================================================\n");
-    printf("SUM allocation ledger (port plan: %s)\n", sum_active_profile()->name);
+    /* The capture's plan (mixed: its SUM hosts show several), else the
+     * preference's. */
+    const char *gen = res != NULL ? sum_result_generation_name(res) : NULL;
+    const SumProfile *forced = sum_forced_profile();
+    printf("SUM allocation ledger (port plan: %s)\n",
+           gen != NULL ? gen : forced != NULL ? forced->name : "auto");
     if (res != NULL) {
         for (guint i = 0; i < res->hosts->len; i++) {
             const SumHost *h = (const SumHost *)g_ptr_array_index(res->hosts, i);
-            printf("%-9s %-39s confidence %s\n", sum_plan_role_name(h->role),
-                   a2s(&h->addr, b), sum_plan_confidence_name(h->confidence));
+            printf("%-9s %-39s confidence %s%s%s\n", sum_plan_role_name(h->role),
+                   a2s(&h->addr, b), sum_plan_confidence_name(h->confidence),
+                   h->profile != NULL ? "  port plan " : "",
+                   h->profile != NULL ? h->profile->name : "");
+        }
+        for (guint i = 0; i < res->hosts->len; i++) {
+            const SumHost *h = (const SumHost *)g_ptr_array_index(res->hosts, i);
+            if (h->role != SUM_ROLE_SUM_HOST)
+                continue;
+            gchar *line = sum_words_host_plan(h);
+            printf("  %s\n", line);
+            g_free(line);
         }
         print_allocations(res);
         print_findings(res);

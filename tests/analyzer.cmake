@@ -6,6 +6,12 @@ add_test(NAME analyzer_samples
          COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_samples.py
                  $<TARGET_FILE:sumscope> ${SUMSCOPE_SAMPLES_DIR}
                  --schema ${PROJECT_SOURCE_DIR}/docs/sumscope.schema.json)
+# Over every sample (samples/ and samples/next/): no SUM host's story in
+# another generation's words, each read with its truth's plan
+# (docs/generations.md).
+add_test(NAME analyzer_generations
+         COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_generations.py
+                 $<TARGET_FILE:sumscope> ${SUMSCOPE_SAMPLES_DIR} ${SUMSCOPE_SAMPLES_DIR}/next)
 add_test(NAME analyzer_cli
          COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_cli.py
                  $<TARGET_FILE:sumscope> ${SUMSCOPE_SAMPLES_DIR}
@@ -25,7 +31,8 @@ add_test(NAME analyzer_stopped
          COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/analyzer/check_stopped.py
                  $<TARGET_FILE:sumscope> ${PROJECT_SOURCE_DIR}/docs/sumscope.schema.json
                  ${CMAKE_CURRENT_BINARY_DIR}/analyzer-stopped)
-set_tests_properties(analyzer_samples analyzer_cli analyzer_output_safety analyzer_compressed
+set_tests_properties(analyzer_samples analyzer_generations analyzer_cli analyzer_output_safety
+                     analyzer_compressed
                      analyzer_formats analyzer_stopped PROPERTIES LABELS analyzer TIMEOUT 300)
 # -i: a live capture between two network namespaces it makes (root; skipped,
 # exit 77, where namespaces cannot be made).

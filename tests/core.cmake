@@ -1,6 +1,9 @@
 # core/: the port plan and the reconstruction.
 sumscope_cmocka_test(test_plan SOURCES test_plan.c LIBS sumcore)
 sumscope_cmocka_test(test_recon SOURCES test_recon.c LIBS sumcore)
+# Which port plan each SUM host shows (sum-generation.c), and one story from
+# several plans (sum-recon.c).
+sumscope_cmocka_test(test_generation SOURCES test_generation.c LIBS sumcore)
 sumscope_cmocka_test(test_conn SOURCES test_conn.c LIBS sumcore)
 # The firewall rules of sum-remedy.c on hand-built results.
 sumscope_cmocka_test(test_remedy SOURCES test_remedy.c LIBS sumcore)

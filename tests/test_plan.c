@@ -228,7 +228,60 @@ test_plan_later_generations_carry_their_ports(void **state)
     assert_false(sum_plan_is_sum_port(g7, SUM_TRANSPORT_TCP, 62286));
     assert_false(sum_plan_is_sum_port(g7, SUM_TRANSPORT_TCP, 60000));
     assert_int_equal(g8->ipc_port, 63002);
+    assert_int_equal(g8->dcom_port, 135);
+    assert_int_equal(g7->dcom_port, 0);
     assert_null(sum_plan_profile_by_name("9"));
+}
+
+/* 7.x's web server: one family, two ports (docs/generations.md, "Words"); it
+ * does not search, so a moved port is configured, never an overflow. */
+static void
+test_plan_web_family(void **state)
+{
+    (void)state;
+    const SumProfile *g7 = sum_plan_profile(SUM_GENERATION_7);
+    SumPortPos pos;
+    assert_string_equal(sum_plan_family_name(SUM_FAMILY_WEB), "web");
+    assert_int_equal(sum_plan_family_from_name("web"), SUM_FAMILY_WEB);
+    assert_string_equal(sum_plan_cause_name(SUM_CAUSE_CONFIGURED), "configured");
+    assert_false(sum_plan_family_searches(SUM_FAMILY_WEB));
+    assert_true(sum_plan_family_searches(SUM_FAMILY_FIRMWARE));
+    assert_true(sum_plan_in_family(g7, SUM_FAMILY_WEB, 63001, &pos));
+    assert_int_equal(pos.base, 63001);
+    assert_true(sum_plan_in_family(g7, SUM_FAMILY_WEB, 63002, &pos));
+    assert_int_equal(pos.base, 63002);
+    assert_int_equal(pos.offset, 0);
+    /* A moved port: which of the two, by what it carried. */
+    const SumPortRule *h = sum_plan_rule_for_port(g7, SUM_FAMILY_WEB, SUM_TRANSPORT_TCP, 63012,
+                                                  SUM_CARRIED_HTTP);
+    const SumPortRule *s = sum_plan_rule_for_port(g7, SUM_FAMILY_WEB, SUM_TRANSPORT_TCP, 63012,
+                                                  SUM_CARRIED_TLS);
+    assert_int_equal(h->base, 63001);
+    assert_int_equal(s->base, 63002);
+    assert_true(sum_plan_position(s, 63012, &pos));
+    assert_int_equal(pos.offset, 10);
+    assert_false(pos.overflow);
+    assert_false(pos.documented);
+    /* 7.x's targets' own services are bootstrap, on no classic number. */
+    assert_false(sum_plan_in_family(g7, SUM_FAMILY_FIRMWARE, 63001, NULL));
+    assert_false(sum_plan_in_family(g7, SUM_FAMILY_CALLBACK, 63002, NULL));
+    static const guint16 services[] = {445, 139, 135, 22, 443, 5989};
+    for (gsize i = 0; i < G_N_ELEMENTS(services); i++) {
+        const SumPortRule *r = sum_plan_rule_for_port(g7, SUM_FAMILY_BOOTSTRAP,
+                                                      SUM_TRANSPORT_TCP, services[i],
+                                                      SUM_CARRIED_NONE);
+        assert_non_null(r);
+        assert_true(r->strict_peers);
+        assert_int_equal(r->holder, SUM_ROLE_TARGET);
+    }
+    assert_non_null(sum_plan_rule_for_port(g7, SUM_FAMILY_BOOTSTRAP, SUM_TRANSPORT_UDP, 137,
+                                           SUM_CARRIED_NONE));
+    assert_non_null(sum_plan_rule_for_port(g7, SUM_FAMILY_BOOTSTRAP, SUM_TRANSPORT_UDP, 138,
+                                           SUM_CARRIED_NONE));
+    /* The classic plan still reads 63001 as firmware at offset 2. */
+    assert_true(sum_plan_in_family(sum_plan_profile_default(), SUM_FAMILY_FIRMWARE, 63001, &pos));
+    assert_int_equal(pos.base, 80);
+    assert_int_equal(pos.offset, 2);
 }
 
 static void
@@ -312,6 +365,7 @@ main(void)
         cmocka_unit_test(test_plan_bootstrap_ports),
         cmocka_unit_test(test_plan_port_in_no_family),
         cmocka_unit_test(test_plan_later_generations_carry_their_ports),
+        cmocka_unit_test(test_plan_web_family),
         cmocka_unit_test(test_plan_override_moves_range),
         cmocka_unit_test(test_plan_vocabulary_round_trips),
         cmocka_unit_test(test_plan_conn_relevant_by_listener_side),

@@ -2,8 +2,10 @@
 """Per sample: sumscope's JSON against the sample's ground truth. Every
 allocation (host, family, port, base, cause, conflicting ports) and finding
 (code, host, port) of the truth must be there, and nothing else; the verdict
-(truth's `verdict` where it has one) and the exit status must match. With
---schema, every output is also validated against docs/sumscope.schema.json.
+(truth's `verdict` where it has one) and the exit status must match; where
+the truth has them, the capture's generation (classic, 7, 8, mixed) and each
+SUM host's (generations) must be sumscope's too. With --schema, every output
+is also validated against docs/sumscope.schema.json.
 
 usage: check_samples.py SUMSCOPE SAMPLES_DIR [--schema SCHEMA]
 """
@@ -26,6 +28,32 @@ VERDICTS_OF = {"sum": ("sum",), "no-sum": ("no-sum", "candidates-only")}
 
 def finding_key(f):
     return (f["code"], f["host"], f["port"])
+
+
+def check_generations(truth, doc):
+    """The truth's generation and generations (docs/generations.md), where it
+    has them: the capture's, each SUM host's in "generations" and on its
+    host record."""
+    errs = []
+    if "generation" in truth and doc.get("generation") != truth["generation"]:
+        errs.append("generation %s, truth %s" % (doc.get("generation"), truth["generation"]))
+    want = truth.get("generations")
+    if want is None:
+        return errs
+    got = doc.get("generations", {})
+    for host, gen in sorted(want.items()):
+        if got.get(host) != gen:
+            errs.append("SUM host %s: generation %s, truth %s" % (host, got.get(host), gen))
+    for host in sorted(set(got) - set(want)):
+        errs.append("SUM host %s has generation %s, the truth names no such SUM host" %
+                    (host, got[host]))
+    records = {h["address"]: h for h in doc["hosts"] if h["role"] == "sum-host"}
+    for host, gen in sorted(want.items()):
+        h = records.get(host)
+        if h is not None and (h.get("generation") != gen or not h.get("generation_reason")):
+            errs.append("SUM host %s: hosts[].generation %s (reason %r), truth %s" % (
+                host, h.get("generation"), h.get("generation_reason"), gen))
+    return errs
 
 
 def main():
@@ -79,6 +107,7 @@ def main():
                     errs.append("target %s not identified" % h)
             if not truth["sum_hosts"] and doc["hosts"]:
                 errs.append("hosts reported in a capture with no SUM")
+            errs += check_generations(truth, doc)
             if validator is not None:
                 for e in validator.iter_errors(doc):
                     errs.append("schema: %s at %s" % (e.message, list(e.absolute_path)))

@@ -2,7 +2,10 @@
 """The SUM plugin loaded into the real tshark, checked per sample against the
 sample's ground truth: the fields of every allocation's flows (family, port,
 base, offset, cause, overflow), TLS decoding on the TLS channels, the expert
-items of every finding, and no confident label or SUM expert item on decoys.
+items of every finding, no confident label or SUM expert item on decoys, and
+where the truth has them the generations: every SUM host's flows labelled
+with its port plan (sum.generation), -z sum,alloc naming the capture's and
+each SUM host's.
 
 usage: check_plugin.py PLUGIN_SO SAMPLES_DIR
 """
@@ -20,10 +23,15 @@ FIELDS = ["frame.number", "ip.src", "ipv6.src", "ip.dst", "ipv6.dst", "tcp.srcpo
           "sum.port.offset", "sum.overflow", "sum.cause",
           "sum.confidence", "sum.session", "sum.peer.port", "sum.peer.cause",
           "tls.handshake.type", "sum.blocked", "sum.refused", "sum.not_sum_service",
-          "sum.overflow.expert", "sum.fallback", "sum.fallback.normal", "sum.outside_range"]
+          "sum.overflow.expert", "sum.fallback", "sum.fallback.normal", "sum.outside_range",
+          "sum.generation", "sum.configured"]
 EXPERTS = ["sum.blocked", "sum.refused", "sum.not_sum_service", "sum.overflow.expert",
            "sum.fallback", "sum.fallback.normal", "sum.outside_range"]
-DOC_END = {"message": 60007, "callback": 61007, "firmware": 63005, "control": 62286}
+# The documented end of each family's range: past it is an overflow (or a
+# listener outside the range). The 7.x web server does not search: a web port
+# past its base is configured (cause configured), never an overflow.
+DOC_END = {"message": 60007, "callback": 61007, "firmware": 63005, "control": 62286,
+           "web": 65535}
 
 
 def src(r):
@@ -137,9 +145,11 @@ def flow_rows(rows, f):
 def check_flows(truth, rows):
     """Every SUM flow of the truth is labelled with medium or high confidence,
     no other flow is; all flows of one (SUM host, target) pair share one
-    sum.session, and different pairs have different ones."""
+    sum.session, and different pairs have different ones; where the truth
+    has generations, a SUM host's flows are labelled with its port plan."""
     errs, sessions = [], {}
     hosts = set(truth["sum_hosts"])
+    gens = truth.get("generations", {})
     for f in truth["flows"]:
         name = "%s %s:%s -> %s:%s" % (f["transport"], f["client"], f["client_port"],
                                       f["server"], f["server_port"])
@@ -160,6 +170,10 @@ def check_flows(truth, rows):
             continue  # SUM's own IPC on loopback: no target
         sum_host = f["client"] if f["client"] in hosts else f["server"]
         target = f["server"] if sum_host == f["client"] else f["client"]
+        plans = {r["sum.generation"] for r in sure}
+        if sum_host in gens and plans != {gens[sum_host]}:
+            errs.append("flow %s: port plan %s, SUM host %s's is %s" % (
+                name, sorted(plans), sum_host, gens[sum_host]))
         ids = {r["sum.session"] for r in sure}
         sessions.setdefault((sum_host, target), set()).update(ids)
     for pair, ids in sorted(sessions.items()):
@@ -215,9 +229,20 @@ def check_one_pass(ts, truth, path, rows2):
     return errs
 
 
+plans_seen = {}  # -z sum,alloc: None -> the capture's plan, address -> a SUM host's
+
+
 def parse_alloc(out):
     """Allocations and findings of a -z sum,alloc report."""
     allocs, findings, part = set(), set(), None
+    for line in out.splitlines():
+        if line.startswith("Host ") and "Family" in line:
+            break
+        if line.startswith("sum-host ") and " port plan " in line:
+            plans_seen[line.split()[1]] = line.split(" port plan ")[1].split()[0]
+        m = re.match(r"SUM allocation ledger \(port plan: (\S+)\)", line)
+        if m:
+            plans_seen[None] = m.group(1)
     for line in out.splitlines():
         if line.startswith("Host ") and "Family" in line:
             part = "alloc"
@@ -243,7 +268,15 @@ def check_stats(ts, truth, path):
     p = ts.run("-r", ts.readable(path), "-q", "-z", "sum,alloc", "-z", "sum,tree")
     if p.returncode != 0 or "SUM allocation ledger" not in p.stdout:
         return ["-z sum,alloc failed (exit %d): %s" % (p.returncode, p.stderr[-300:])]
+    plans_seen.clear()
     allocs, findings = parse_alloc(p.stdout)
+    if "generation" in truth and plans_seen.get(None) != truth["generation"]:
+        errs.append("-z sum,alloc: port plan %s, truth generation %s" % (
+            plans_seen.get(None), truth["generation"]))
+    for host, gen in sorted(truth.get("generations", {}).items()):
+        if plans_seen.get(host) != gen:
+            errs.append("-z sum,alloc: SUM host %s port plan %s, truth %s" % (
+                host, plans_seen.get(host), gen))
     want = {(a["host"], a["family"], a["port"], a["base"], a["cause"],
              tuple(a.get("conflicting_ports", []))) for a in truth["allocations"]}
     for a in sorted(want - allocs):

@@ -34,6 +34,10 @@ static const SumPortRule classic_rules[] = {
     /* Bootstrap, Linux: SSH to the target. */
     {SUM_FAMILY_BOOTSTRAP, SUM_TRANSPORT_TCP, 22, 0, 22, 22, SUM_ROLE_TARGET,
      SUM_ROLE_SUM_HOST, SUM_CARRIED_SSH, FALSE, FALSE, TRUE, "bootstrap (SSH)"},
+    /* iLO, OA, Integrity: the SUM host reaches the device's HTTPS interface
+     * before the device fetches its firmware (docs/reconstruction.md). */
+    {SUM_FAMILY_BOOTSTRAP, SUM_TRANSPORT_TCP, 443, 0, 443, 443, SUM_ROLE_TARGET,
+     SUM_ROLE_SUM_HOST, SUM_CARRIED_TLS, FALSE, FALSE, TRUE, "bootstrap (iLO/OA HTTPS)"},
     /* Message: the SUM host's local ports of its TLS connections to a target's
      * control listener, first free from 60000 (reading chosen in
      * docs/sum-ports.md). */

@@ -376,7 +376,7 @@ static const char *const family_names[SUM_FAMILY_COUNT] = {
     "none", "bootstrap", "control", "message", "callback", "ipc", "firmware",
 };
 static const char *const cause_names[SUM_CAUSE_COUNT] = {
-    "unknown", "default", "concurrent", "ipc-reserved", "conflict", "overflow",
+    "unknown", "default", "concurrent", "ipc-reserved", "conflict", "overflow", "not-visible",
 };
 static const char *const finding_names[SUM_FINDING_COUNT] = {
     "PORT_CONFLICT", "RANGE_OVERFLOW", "PORT_BLOCKED", "PORT_REFUSED", "NOT_SUM_SERVICE",

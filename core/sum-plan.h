@@ -34,6 +34,7 @@ typedef enum {
     SUM_CAUSE_IPC_RESERVED, /* callback moved up past SUM's own IPC port */
     SUM_CAUSE_CONFLICT,     /* a lower port was held by another program */
     SUM_CAUSE_OVERFLOW,     /* past the documented end of the range */
+    SUM_CAUSE_NOT_VISIBLE,  /* lower ports held by what a filtered view does not show */
     SUM_CAUSE_COUNT
 } SumCause;
 

@@ -188,7 +188,10 @@ finish_target(Work *w)
             continue; /* nothing failed, or a retry that got through */
         SumStatusIssue is = {SUM_STATUS_BLOCKED, l->family, l->holder, l->port, 0,
                              SUM_CAUSE_UNKNOWN, l->blocked + l->refused, l->first_fail};
-        guint16 used = family_ok_port(w, l->family, &l->holder);
+        /* Bootstrap ports are not a sequence: SMB answering on 139 or NetBIOS
+         * on 137 is no fallback for a 445 that failed. */
+        guint16 used = l->family == SUM_FAMILY_BOOTSTRAP
+                           ? 0 : family_ok_port(w, l->family, &l->holder);
         if (used != 0) {
             is.status = SUM_STATUS_FELL_BACK;
             is.used = used;

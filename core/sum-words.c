@@ -203,6 +203,13 @@ sum_words_root_cause(SumRootCause *rc)
             "allow TCP %s inbound on the SUM host %s from its targets (one rule on the SUM "
             "host, not one per target)", ports, host);
     }
+    /* A port to open is the wrong advice where nothing listens. */
+    for (guint i = 0; rc->code == SUM_ROOT_AGENT_NOT_RUNNING && i < rc->findings->len; i++) {
+        SumFinding *f = g_ptr_array_index(rc->findings, i);
+        g_free(f->advice);
+        f->advice = g_strdup_printf("comes down to %s: %s", sum_root_cause_name(rc->code),
+                                    rc->advice);
+    }
     g_free(ports);
     g_free(peers);
 }

@@ -63,6 +63,7 @@ static expert_field ei_sum_outside_range = EI_INIT;
 static expert_field ei_sum_blocked = EI_INIT;
 static expert_field ei_sum_refused = EI_INIT;
 static expert_field ei_sum_not_sum_service = EI_INIT;
+static expert_field ei_sum_root_cause = EI_INIT;
 
 /* --- words ---------------------------------------------------------------- */
 
@@ -444,6 +445,13 @@ add_experts(packet_info *pinfo, proto_item *ti, const sum_label_t *l, const sum_
         add_listener_expert(pinfo, ti, l, f);
     if (l->has_verdict)
         add_verdict_expert(pinfo, ti, l, f);
+    /* What the finding comes down to, in core's words, on the attempt's first frame. */
+    const SumRootCause *rc = l->finding != NULL ? l->finding->root_cause : NULL;
+    if (f->first && rc != NULL)
+        expert_add_info_format(pinfo, ti, &ei_sum_root_cause, "%s: %s; %s confidence, evidence: "
+                               "%s", sum_root_cause_name(rc->code), rc->message,
+                               sum_plan_confidence_name(rc->confidence),
+                               sum_evidence_name(rc->evidence));
 }
 
 /* --- the frame ------------------------------------------------------------ */
@@ -578,6 +586,8 @@ sum_present_register(int proto, int proto_ports)
         {&ei_sum_not_sum_service, {"sum.not_sum_service", PI_PROTOCOL, PI_WARN,
                                    "SUM TLS port answered by something that is not TLS",
                                    EXPFILL}},
+        {&ei_sum_root_cause, {"sum.root_cause", PI_RESPONSE_CODE, PI_ERROR,
+                              "What SUM's failures come down to", EXPFILL}},
     };
     proto_sum = proto;
     proto_sum_port = proto_ports;

@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
 """Per sample: sumscope's JSON against the sample's ground truth. Every
 allocation (host, family, port, base, cause, conflicting ports) and finding
-(code, host, port) of the truth must be there, and nothing else. With
---schema, every output is also validated against docs/sumscope.schema.json.
+(code, host, port) of the truth must be there, and nothing else; so must its
+root causes (code, host) where the truth has them. Where the truth has a
+capture_filter, the report must say the view is partial (a "host X" filter:
+the view of X), and read again through that filter (-f) it must name the
+filter and tell the same story. With --schema, every output is also
+validated against docs/sumscope.schema.json.
 
 usage: check_samples.py SUMSCOPE SAMPLES_DIR [--schema SCHEMA]
 """
@@ -20,6 +24,39 @@ def alloc_key(a):
 
 def finding_key(f):
     return (f["code"], f["host"], f["port"])
+
+
+def root_key(c):
+    return (c["code"], c["host"])
+
+
+def story(doc):
+    return (sorted(map(alloc_key, doc["allocations"])), sorted(map(finding_key, doc["findings"])),
+            sorted(map(root_key, doc["root_causes"])))
+
+
+def check_filter(exe, cap, truth, doc):
+    """The capture_filter of the truth: the view without -f, and with it."""
+    flt = truth["capture_filter"]
+    errs = []
+    view = doc["capture"]["view"]
+    words = flt.split()
+    if not view["partial"]:
+        errs.append("capture through '%s': view not reported partial" % flt)
+    if len(words) == 2 and words[0] == "host" and view["host"] not in (None, words[1]):
+        errs.append("capture through '%s': view of %s" % (flt, view["host"]))
+    p = subprocess.run([exe, "--json=-", "-f", flt, cap], capture_output=True, text=True,
+                       timeout=120)
+    if p.returncode not in (0, 1):
+        return errs + ["-f '%s': exit %d: %s" % (flt, p.returncode, p.stderr.strip())]
+    again = json.loads(p.stdout)
+    if again["capture"]["filter"] != flt:
+        errs.append("-f '%s': capture.filter is %r" % (flt, again["capture"]["filter"]))
+    if not again["capture"]["view"]["partial"]:
+        errs.append("-f '%s': view not reported partial" % flt)
+    if story(again) != story(doc):
+        errs.append("-f '%s': another story than without it" % flt)
+    return errs
 
 
 def main():
@@ -53,6 +90,13 @@ def main():
             errs += ["extra allocation %s" % (x,) for x in sorted(ga - ta)]
             errs += ["missing finding %s" % (x,) for x in sorted(tf - gf)]
             errs += ["extra finding %s" % (x,) for x in sorted(gf - tf)]
+            if "root_causes" in truth:
+                tr = set(map(root_key, truth["root_causes"]))
+                gr = set(map(root_key, doc["root_causes"]))
+                errs += ["missing root cause %s" % (x,) for x in sorted(tr - gr)]
+                errs += ["extra root cause %s" % (x,) for x in sorted(gr - tr)]
+            if "capture_filter" in truth:
+                errs += check_filter(exe, cap, truth, doc)
             hosts = {h["address"]: h["role"] for h in doc["hosts"]}
             for h in truth["sum_hosts"]:
                 if hosts.get(h) != "sum-host":

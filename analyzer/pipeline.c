@@ -471,6 +471,9 @@ sum_pipeline_read_live(SumPipeline *p, SumLive *live, const char *name, double d
 {
     g_return_val_if_fail(!p->finished && p->progress == NULL, FALSE);
     g_ptr_array_add(p->summary.files, g_strdup(name));
+    const char *filter = sum_live_filter(live);
+    if (filter != NULL)
+        sum_recon_set_capture_filter(p->recon, filter, sum_filter_hides_sum(filter));
     note_linktype(p, sum_live_linktype(live));
     p->last_linktype = sum_live_linktype(live) + 1;
     gboolean ok = sum_live_run(live, duration_s, p->next_frame, on_frame, p, error);

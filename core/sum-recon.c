@@ -310,11 +310,11 @@ sum_recon_finish(SumRecon *recon)
     r->partial_view = sum_evidence_partial_view(ev, r->hosts, &r->view_host);
     sum_evidence_set_view_limited(ev, r->partial_view || recon->filter_hides);
     r->partial_view |= recon->filter_hides;
-    sum_words_view(r);
     replace_array(&r->allocations, sum_ledger_build(p, r->channels, ev));
     replace_array(&r->findings, sum_findings_build(p, r->allocations, r->channels, ev));
     for (guint i = 0; i < r->findings->len; i++)
         sum_words_finding(p, g_ptr_array_index(r->findings, i));
+    sum_words_view(r);
     replace_array(&r->root_causes, sum_rootcause_build(p, r->channels));
     for (guint i = 0; i < r->root_causes->len; i++)
         sum_words_root_cause(g_ptr_array_index(r->root_causes, i));

@@ -214,34 +214,52 @@ sum_words_root_cause(SumRootCause *rc)
     g_free(peers);
 }
 
+/* Whether some allocation's lower ports were outside the view. */
+static gboolean
+view_hid_something(const SumResult *r)
+{
+    for (guint i = 0; i < r->allocations->len; i++) {
+        if (((const SumAllocation *)g_ptr_array_index(r->allocations, i))->cause ==
+            SUM_CAUSE_NOT_VISIBLE)
+            return TRUE;
+    }
+    return FALSE;
+}
+
 void
 sum_words_view(SumResult *r)
 {
-    char view[SUM_ADDR_STRLEN];
+    char view[SUM_ADDR_STRLEN] = "";
     g_clear_pointer(&r->view_note, g_free);
     g_clear_pointer(&r->view_advice, g_free);
     if (r->capture_filter == NULL && !r->partial_view)
         return;
     if (r->view_host.family != 0)
         sum_addr_to_string(&r->view_host, view, sizeof view);
-    if (r->capture_filter != NULL && !r->partial_view) {
-        r->view_note = g_strdup_printf("captured through the capture filter '%s'",
-                                       r->capture_filter);
-        return;
-    }
-    if (r->capture_filter != NULL)
+    gboolean hid = view_hid_something(r);
+    if (r->capture_filter != NULL && (!r->partial_view || !hid))
+        r->view_note = g_strdup_printf("captured through the capture filter '%s'%s",
+                                       r->capture_filter,
+                                       r->partial_view ? ": SUM's connections to hosts outside "
+                                                         "it are not in the capture"
+                                                       : "");
+    else if (r->capture_filter != NULL)
         r->view_note = g_strdup_printf(
             "captured through the capture filter '%s': SUM's connections to hosts outside it "
             "are not in the capture, so a lower port SUM skipped may have been its own (cause "
             "not-visible), not a conflict", r->capture_filter);
+    else if (!hid)
+        r->view_note = g_strdup_printf("every connection in the capture involves %s: what the "
+                                       "SUM host did with other hosts is not in view", view);
     else
         r->view_note = g_strdup_printf(
             "every connection in the capture involves %s (a 'host %s' capture filter, or a "
             "capture taken there): the SUM host's other peers are not in view, so a lower port "
             "SUM skipped may have been its own (cause not-visible), not a conflict",
             view, view);
-    r->view_advice = g_strdup(
-        "to tell SUM's own connections from a conflict, capture on the SUM host without a "
-        "host filter (the filter in docs/capturing.md keeps every SUM port), or run "
-        "'ss -tnp' / 'netstat -abno' there while SUM deploys");
+    if (hid)
+        r->view_advice = g_strdup(
+            "to tell SUM's own connections from a conflict, capture on the SUM host without a "
+            "host filter (the filter in docs/capturing.md keeps every SUM port), or run "
+            "'ss -tnp' / 'netstat -abno' there while SUM deploys");
 }

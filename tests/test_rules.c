@@ -310,6 +310,19 @@ test_rules_one_pair_view_not_visible(void **state)
     assert_non_null(r->view_advice);
 }
 
+/* The same view with nothing skipped: named, no advice needed. */
+static void
+test_rules_one_pair_view_that_hid_nothing(void **state)
+{
+    Ctx *c = *state;
+    tls(c, SUMH, 60000, T1, 62286, 0);
+    const SumResult *r = finish(c);
+    assert_true(r->partial_view);
+    assert_non_null(r->view_note);
+    assert_null(r->view_advice);
+    assert_int_equal(alloc(r, SUMH, SUM_FAMILY_MESSAGE, 60000)->cause, SUM_CAUSE_DEFAULT);
+}
+
 static void
 test_rules_full_view_still_infers_conflict(void **state)
 {
@@ -440,6 +453,7 @@ main(void)
         T(test_rules_ilo_fetching_from_port_80),
         T(test_rules_port_80_without_https_first_is_not_sum),
         T(test_rules_one_pair_view_not_visible),
+        T(test_rules_one_pair_view_that_hid_nothing),
         T(test_rules_full_view_still_infers_conflict),
         T(test_rules_told_filter),
         T(test_rules_filter_that_keeps_sum_hides_nothing),

@@ -399,20 +399,27 @@ sum_pcapng_if_filter(FILE *fp)
 {
     SumPcapng *r = sum_pcapng_new(fp, "");
     gchar *filter = NULL;
-    while (filter == NULL) {
+    gboolean unfiltered = FALSE; /* an interface without one: the file is not all filtered */
+    for (;;) {
         guint32 len = 0;
         gint64 type = read_block(r, &len, NULL);
         if (type <= 0 || (type == BT_SHB && r->offset > 0) || type == BT_EPB ||
             type == BT_PB || type == BT_SPB)
             break; /* the end, an error, a second section or the first packet */
-        if (type == BT_IDB && len >= 20)
-            filter = idb_filter(r, len);
+        if (type == BT_IDB && len >= 20) {
+            gchar *f = idb_filter(r, len);
+            unfiltered |= f == NULL;
+            if (filter == NULL)
+                filter = f;
+            else
+                g_free(f);
+        }
         r->offset += len;
         if (r->offset > SUM_CAPTURE_PCAPNG_SCAN_BYTES)
             break;
     }
     sum_pcapng_free(r);
-    if (filter != NULL && !g_utf8_validate(filter, -1, NULL))
+    if (filter != NULL && (unfiltered || !g_utf8_validate(filter, -1, NULL)))
         g_clear_pointer(&filter, g_free);
     return filter;
 }

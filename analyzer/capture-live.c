@@ -17,6 +17,7 @@
 
 struct _SumLive {
     char *iface;
+    char *filter;                 /* the capture filter, NULL if none */
     pcap_t *pcap;
     pcap_dumper_t *dump;          /* the caller's FILE, as libpcap sees it */
     int fd;                       /* pcap_get_selectable_fd */
@@ -112,6 +113,7 @@ sum_live_open(const char *iface, const char *filter, GError **error)
     l->linktype = dlt == DLT_RAW ? SUM_LINKTYPE_RAW : (guint32)dlt;
     if (filter != NULL && *filter != '\0' && !set_live_filter(l, filter, error))
         goto fail;
+    l->filter = filter != NULL && *filter != '\0' ? g_strdup(filter) : NULL;
     return l;
 fail:
     sum_live_close(l);
@@ -187,6 +189,12 @@ sum_live_stop(SumLive *l)
     pcap_breakloop(l->pcap);
 }
 
+const char *
+sum_live_filter(const SumLive *l)
+{
+    return l->filter;
+}
+
 guint32
 sum_live_linktype(const SumLive *l)
 {
@@ -215,5 +223,6 @@ sum_live_close(SumLive *l)
     if (l->pcap != NULL)
         pcap_close(l->pcap);
     g_free(l->iface);
+    g_free(l->filter);
     g_free(l);
 }

@@ -39,6 +39,8 @@ void sum_live_set_idle(SumLive *live, SumLiveIdleFunc fn, void *user);
 /* Ends sum_live_run() soon; safe in a signal handler. */
 void sum_live_stop(SumLive *live);
 guint32 sum_live_linktype(const SumLive *live);
+/* The capture filter it was opened with, or NULL. */
+const char *sum_live_filter(const SumLive *live);
 guint64 sum_live_frames(const SumLive *live);
 /* Frames the kernel dropped (pcap_stats), 0 when not known. */
 guint64 sum_live_dropped(const SumLive *live);

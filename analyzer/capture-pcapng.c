@@ -26,6 +26,7 @@
 #define OPT_ENDOFOPT 0
 #define OPT_IF_TSRESOL 9
 #define OPT_IF_TSOFFSET 14
+#define OPT_IF_FILTER 11 /* first byte 0: a libpcap filter string */
 
 typedef struct {
     guint32 linktype;
@@ -373,4 +374,52 @@ sum_pcapng_mixed_linktypes(FILE *fp, guint32 *first_linktype)
     if (first_linktype != NULL)
         *first_linktype = first;
     return mixed;
+}
+
+/* The if_filter option (a libpcap string) in the IDB R holds, or NULL. */
+static gchar *
+idb_filter(const SumPcapng *r, guint32 len)
+{
+    const guint8 *p = r->buf + 16;
+    gsize n = len - 20, off = 0;
+    while (off + 4 <= n) {
+        guint16 code = rd16(r, p + off), olen = rd16(r, p + off + 2);
+        off += 4;
+        if (code == OPT_ENDOFOPT || olen > n - off)
+            break;
+        if (code == OPT_IF_FILTER && olen >= 2 && p[off] == 0)
+            return g_strndup((const char *)p + off + 1, olen - 1);
+        off += (olen + 3u) & ~3u;
+    }
+    return NULL;
+}
+
+gchar *
+sum_pcapng_if_filter(FILE *fp)
+{
+    SumPcapng *r = sum_pcapng_new(fp, "");
+    gchar *filter = NULL;
+    gboolean unfiltered = FALSE; /* an interface without one: the file is not all filtered */
+    for (;;) {
+        guint32 len = 0;
+        gint64 type = read_block(r, &len, NULL);
+        if (type <= 0 || (type == BT_SHB && r->offset > 0) || type == BT_EPB ||
+            type == BT_PB || type == BT_SPB)
+            break; /* the end, an error, a second section or the first packet */
+        if (type == BT_IDB && len >= 20) {
+            gchar *f = idb_filter(r, len);
+            unfiltered |= f == NULL;
+            if (filter == NULL)
+                filter = f;
+            else
+                g_free(f);
+        }
+        r->offset += len;
+        if (r->offset > SUM_CAPTURE_PCAPNG_SCAN_BYTES)
+            break;
+    }
+    sum_pcapng_free(r);
+    if (filter != NULL && (unfiltered || !g_utf8_validate(filter, -1, NULL)))
+        g_clear_pointer(&filter, g_free);
+    return filter;
 }

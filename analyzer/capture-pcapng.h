@@ -35,6 +35,10 @@ typedef struct {
  * about SUM_CAPTURE_PCAPNG_SCAN_BYTES and rewinds FP to its start; FALSE for
  * anything else, including a file that is not pcapng. */
 gboolean sum_pcapng_mixed_linktypes(FILE *fp, guint32 *first_linktype);
+/* The capture filter the interfaces of FP (a pcapng file, at its start)
+ * record in their if_filter option (the first one's), or NULL when one of
+ * them records none (then not every packet came through a filter). */
+gchar *sum_pcapng_if_filter(FILE *fp);
 
 /* Reads FP (positioned at the file's start) block by block. PATH names the
  * file in errors. */

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "capture.h"
+#include "capture-filter.h"
 #include "decode.h"
 #include "flow-table.h"
 #include "sum-mem.h"
@@ -431,6 +432,13 @@ sum_pipeline_read(SumPipeline *p, const char *path, const char *filter, gchar **
     SumCapture *c = sum_capture_open(path, filter, error);
     if (c == NULL)
         return FALSE;
+    /* The report names the filter the packets came through: -f, else the
+     * one the file records (docs/reconstruction.md, "Filtered captures"). */
+    gchar *recorded = filter != NULL && *filter ? NULL : sum_filter_of_file(path);
+    const char *told = recorded != NULL ? recorded : filter;
+    if (told != NULL && *told)
+        sum_recon_set_capture_filter(p->recon, told, sum_filter_hides_sum(told));
+    g_free(recorded);
     g_ptr_array_add(p->summary.files, g_strdup(path));
     /* Each file's place in the run-wide numbering, for frames as Wireshark
      * shows them (report-frame.c). */
@@ -504,6 +512,9 @@ sum_pipeline_read_live(SumPipeline *p, SumLive *live, const char *name, double d
         sum_live_set_idle(live, on_live_idle, p);
     }
     g_ptr_array_add(p->summary.files, g_strdup(name));
+    const char *filter = sum_live_filter(live);
+    if (filter != NULL)
+        sum_recon_set_capture_filter(p->recon, filter, sum_filter_hides_sum(filter));
     note_linktype(p, sum_live_linktype(live));
     p->last_linktype = sum_live_linktype(live) + 1;
     gboolean ok = sum_live_run(live, duration_s, p->next_frame, on_frame, p, error);

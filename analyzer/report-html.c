@@ -236,18 +236,64 @@ findings(FILE *out, const SumReport *rep)
         return;
     }
     fprintf(out, "<table id=\"findings\"><tr><th>severity</th><th>code</th><th>host</th>"
-                 "<th>port</th><th>what</th><th>evidence</th><th>frames</th><th>what to do"
-                 "</th></tr>\n");
+                 "<th>port</th><th>what</th><th>evidence</th><th>confidence</th><th>frames</th>"
+                 "<th>what to do</th></tr>\n");
     for (guint i = 0; i < r->findings->len; i++) {
         const SumFinding *f = g_ptr_array_index(r->findings, i);
         gchar *fr = frames_text(rep->capture, f->frames), *h = sum_html_esc(a2s(&f->host, hb));
         gchar *m = sum_html_esc(f->message), *adv = sum_html_esc(f->advice);
         fprintf(out, "<tr class=\"finding code-%s\"><td class=\"sev-%s\">%s</td><td>%s</td>"
-                     "<td>%s</td><td class=\"num\">%u</td><td>%s</td><td>%s</td><td>%s</td>"
-                     "<td>%s</td></tr>\n",
+                     "<td>%s</td><td class=\"num\">%u</td><td>%s%s%s</td><td>%s</td><td>%s</td>"
+                     "<td>%s</td><td>%s</td></tr>\n",
                 sum_plan_finding_name(f->code), sum_plan_severity_name(f->severity),
                 sum_plan_severity_name(f->severity), sum_plan_finding_name(f->code), h,
-                f->port, m, sum_evidence_name(f->evidence), fr, adv);
+                f->port, m, f->root_cause != NULL ? " &#8594; " : "",
+                f->root_cause != NULL ? sum_root_cause_name(f->root_cause->code) : "",
+                sum_evidence_name(f->evidence), sum_plan_confidence_name(f->confidence), fr,
+                adv);
+        g_free(fr);
+        g_free(h);
+        g_free(m);
+        g_free(adv);
+    }
+    fprintf(out, "</table>\n");
+}
+
+/* The capture filter, and what a limited view cannot tell (core's words). */
+static void
+view(FILE *out, const SumResult *r)
+{
+    if (r->view_note == NULL)
+        return;
+    gchar *n = sum_html_esc(r->view_note), *a = sum_html_esc(r->view_advice);
+    fprintf(out, "<p class=\"view\" id=\"capture-view\"><b>View:</b> %s%s%s</p>\n", n,
+            r->view_advice != NULL ? "<br/><b>How to tell:</b> " : "",
+            r->view_advice != NULL ? a : "");
+    g_free(n);
+    g_free(a);
+}
+
+/* What the findings come down to, first. */
+static void
+root_causes(FILE *out, const SumReport *rep)
+{
+    const SumResult *r = rep->result;
+    char hb[SUM_ADDR_STRLEN];
+    if (r->root_causes->len == 0)
+        return;
+    fprintf(out, "<h2>What it comes down to</h2>\n<table id=\"root-causes\"><tr><th>root "
+                 "cause</th><th>host</th><th>what</th><th>evidence</th><th>confidence</th>"
+                 "<th>frames</th><th>what to do</th></tr>\n");
+    for (guint i = 0; i < r->root_causes->len; i++) {
+        const SumRootCause *rc = g_ptr_array_index(r->root_causes, i);
+        gchar *fr = frames_text(rep->capture, rc->frames), *h = sum_html_esc(a2s(&rc->host, hb));
+        gchar *m = sum_html_esc(rc->message), *adv = sum_html_esc(rc->advice);
+        fprintf(out, "<tr class=\"root-cause code-%s\"><td><b>%s</b></td><td>%s</td><td>%s "
+                     "(explains %u finding%s)</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
+                     "</tr>\n", sum_root_cause_name(rc->code), sum_root_cause_name(rc->code), h,
+                m, rc->findings->len, rc->findings->len == 1 ? "" : "s",
+                sum_evidence_name(rc->evidence), sum_plan_confidence_name(rc->confidence), fr,
+                adv);
         g_free(fr);
         g_free(h);
         g_free(m);
@@ -349,9 +395,11 @@ sum_report_html(const SumReport *rep, FILE *out, GError **error)
             is_sum ? ": " : "", is_sum ? reason : "",
             rep->program_version != NULL ? rep->program_version : "");
     stops(out, c->stops);
+    view(out, r);
     cards(out, rep);
     if (!is_sum)
         no_sum(out, r);
+    root_causes(out, rep);
     /* The first screen: what failed and the findings; then the charts. */
     GPtrArray *targets = sum_status_targets(r);
     if (r->hosts->len > 0)

@@ -139,11 +139,27 @@ add_frames_at(JsonBuilder *b, const char *name, const SumCaptureSummary *c,
     json_builder_end_array(b);
 }
 
+/* The capture filter and how much of SUM the capture can show. */
 static void
-build_capture(JsonBuilder *b, const SumCaptureSummary *c)
+build_view(JsonBuilder *b, const SumResult *r)
+{
+    add_str(b, "filter", r->capture_filter);
+    json_builder_set_member_name(b, "view");
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "partial");
+    json_builder_add_boolean_value(b, r->partial_view);
+    add_addr(b, "host", &r->view_host);
+    add_str(b, "note", r->view_note);
+    add_str(b, "advice", r->view_advice);
+    json_builder_end_object(b);
+}
+
+static void
+build_capture(JsonBuilder *b, const SumCaptureSummary *c, const SumResult *r)
 {
     json_builder_set_member_name(b, "capture");
     json_builder_begin_object(b);
+    build_view(b, r);
     json_builder_set_member_name(b, "files");
     json_builder_begin_array(b);
     for (guint i = 0; i < c->files->len; i++)
@@ -332,10 +348,61 @@ build_findings(JsonBuilder *b, const SumResult *r, const SumCaptureSummary *c)
         add_str(b, "message", f->message);
         add_str(b, "advice", f->advice);
         add_str(b, "evidence", sum_evidence_name(f->evidence));
+        add_str(b, "confidence", sum_plan_confidence_name(f->confidence));
+        add_str(b, "root_cause",
+                f->root_cause != NULL ? sum_root_cause_name(f->root_cause->code) : NULL);
         add_frames(b, "frames", f->frames);
         add_frames_at(b, "frames_at", c, f->frames);
         add_time(b, "first", f->t_first);
         add_int(b, "count", f->count);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+}
+
+/* What the findings come down to, first in every report. */
+static void
+build_root_causes(JsonBuilder *b, const SumResult *r, const SumCaptureSummary *c)
+{
+    json_builder_set_member_name(b, "root_causes");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < r->root_causes->len; i++) {
+        const SumRootCause *rc = g_ptr_array_index(r->root_causes, i);
+        json_builder_begin_object(b);
+        add_str(b, "code", sum_root_cause_name(rc->code));
+        add_addr(b, "host", &rc->host);
+        add_str(b, "title", sum_root_cause_title(rc->code));
+        add_str(b, "confidence", sum_plan_confidence_name(rc->confidence));
+        add_str(b, "evidence", sum_evidence_name(rc->evidence));
+        add_str(b, "message", rc->message);
+        add_str(b, "advice", rc->advice);
+        json_builder_set_member_name(b, "peers");
+        json_builder_begin_array(b);
+        for (guint k = 0; k < rc->peers->len; k++) {
+            char buf[SUM_ADDR_STRLEN];
+            json_builder_add_string_value(
+                b, sum_addr_to_string(&g_array_index(rc->peers, SumAddr, k), buf, sizeof buf));
+        }
+        json_builder_end_array(b);
+        json_builder_set_member_name(b, "ports");
+        json_builder_begin_array(b);
+        for (guint k = 0; k < rc->ports->len; k++)
+            json_builder_add_int_value(b, g_array_index(rc->ports, guint16, k));
+        json_builder_end_array(b);
+        json_builder_set_member_name(b, "findings");
+        json_builder_begin_array(b);
+        for (guint k = 0; k < rc->findings->len; k++) {
+            const SumFinding *f = g_ptr_array_index(rc->findings, k);
+            json_builder_begin_object(b);
+            add_str(b, "code", sum_plan_finding_name(f->code));
+            add_addr(b, "host", &f->host);
+            add_int(b, "port", f->port);
+            json_builder_end_object(b);
+        }
+        json_builder_end_array(b);
+        add_int(b, "attempts", rc->attempts);
+        add_frames(b, "frames", rc->frames);
+        add_frames_at(b, "frames_at", c, rc->frames);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
@@ -438,7 +505,7 @@ sum_report_json(const SumReport *report, FILE *out, GError **error)
     json_builder_begin_object(b);
     add_str(b, "sumscope_version", report->program_version);
     add_int(b, "schema_version", SUM_JSON_SCHEMA_VERSION);
-    build_capture(b, report->capture);
+    build_capture(b, report->capture, r);
     json_builder_set_member_name(b, "profile");
     json_builder_begin_object(b);
     add_str(b, "name", r->profile->name);
@@ -461,6 +528,7 @@ sum_report_json(const SumReport *report, FILE *out, GError **error)
     build_hosts(b, r, report->capture);
     build_channels(b, r, report->capture);
     build_allocations(b, r, report->capture);
+    build_root_causes(b, r, report->capture);
     build_findings(b, r, report->capture);
     build_targets(b, r, report->capture);
     build_remediation(b, report->remedies);

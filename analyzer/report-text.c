@@ -176,6 +176,39 @@ summary(const Out *o, const SumReport *rep)
                  c(o, C_RESET));
 }
 
+/* The capture filter, and what a limited view cannot tell (core's words). */
+static void
+view(const Out *o, const SumResult *r)
+{
+    if (r->view_note != NULL)
+        sum_text_put(o, 4, "  %sview:%s %s", c(o, C_YELLOW), c(o, C_RESET), r->view_note);
+    if (r->view_advice != NULL)
+        sum_text_put(o, 4, "    how to tell: %s", r->view_advice);
+}
+
+/* What the findings come down to, before the findings themselves. */
+static void
+root_causes(const Out *o, const SumReport *rep)
+{
+    const SumResult *r = rep->result;
+    if (r->root_causes->len == 0)
+        return;
+    sum_text_put(o, 2, "\n%sWhat it comes down to%s", c(o, C_BOLD), c(o, C_RESET));
+    for (guint i = 0; i < r->root_causes->len; i++) {
+        const SumRootCause *rc = g_ptr_array_index(r->root_causes, i);
+        gchar *fr = sum_frame_list(rep->capture, rc->frames, 8, ",");
+        sum_text_put(o, 12, "  %s%s%s (%s)", c(o, C_BOLD), sum_root_cause_name(rc->code),
+                     c(o, C_RESET), sum_plan_confidence_name(rc->confidence));
+        sum_text_put(o, 12, "          %s", rc->message);
+        sum_text_put(o, 12, "          %sexplains %u finding%s; frames %s, evidence: %s%s",
+                     c(o, C_DIM), rc->findings->len, rc->findings->len == 1 ? "" : "s", fr,
+                     sum_evidence_name(rc->evidence), c(o, C_RESET));
+        if (rc->advice != NULL)
+            sum_text_put(o, 12, "          what to do: %s", rc->advice);
+        g_free(fr);
+    }
+}
+
 /* The ledger is 130 columns wide in one line per allocation; narrower, each
  * allocation takes two: what it is, then how it is known and when. */
 #define LEDGER_WIDE 132
@@ -289,8 +322,12 @@ findings(const Out *o, const SumReport *rep)
                      sum_plan_severity_name(f->severity), c(o, C_RESET), c(o, C_BOLD),
                      sum_plan_finding_name(f->code), c(o, C_RESET));
         sum_text_put(o, 12, "          %s", f->message);
-        sum_text_put(o, 12, "          %sframes %s, first at %s, evidence: %s%s", c(o, C_DIM),
-                     fr, t, sum_evidence_name(f->evidence), c(o, C_RESET));
+        sum_text_put(o, 12, "          %sframes %s, first at %s, evidence: %s, confidence: %s%s%s%s",
+                     c(o, C_DIM), fr, t, sum_evidence_name(f->evidence),
+                     sum_plan_confidence_name(f->confidence),
+                     f->root_cause != NULL ? ", comes down to " : "",
+                     f->root_cause != NULL ? sum_root_cause_name(f->root_cause->code) : "",
+                     c(o, C_RESET));
         if (f->advice != NULL)
             sum_text_put(o, 12, "          what to do: %s", f->advice);
         g_free(fr);
@@ -362,6 +399,8 @@ sum_report_text(const SumReport *report, FILE *out, GError **error)
     Out o = {out, report->color, report->width};
     GPtrArray *targets = sum_status_targets(report->result);
     summary(&o, report);
+    view(&o, report->result);
+    root_causes(&o, report);
     if (report->result->hosts->len > 0)
         sum_text_failed(&o, report, targets);
     if (!report->quiet && targets->len > 0)

@@ -20,6 +20,12 @@ struct _SumEvidenceIndex {
     GHashTable *answered;      /* orig>resp:port -> SumFrame* last answered first frame */
     GHashTable *one_way;       /* host -> 1 */
     GHashTable *sent;          /* from>to -> packets */
+    SumAddr common[2];         /* addresses every (non-loopback) connection involves */
+    guint n_common;
+    SumAddr seen[3];           /* the first distinct addresses, up to 3 */
+    guint n_seen;
+    gboolean any_conn;
+    gboolean told_limited;
 };
 
 static guint
@@ -116,10 +122,45 @@ add_sent(GHashTable *t, const SumAddr *from, const SumAddr *to, guint64 n)
 }
 
 static void
+note_seen(SumEvidenceIndex *idx, const SumAddr *a)
+{
+    for (guint i = 0; i < idx->n_seen; i++) {
+        if (sum_addr_equal(&idx->seen[i], a))
+            return;
+    }
+    if (idx->n_seen < G_N_ELEMENTS(idx->seen))
+        idx->seen[idx->n_seen++] = *a;
+}
+
+/* Narrows the addresses every connection involves to those C involves. */
+static void
+note_view(SumEvidenceIndex *idx, const SumConn *c)
+{
+    if (sum_addr_is_loopback(&c->orig) || sum_addr_is_loopback(&c->resp))
+        return;
+    note_seen(idx, &c->orig);
+    note_seen(idx, &c->resp);
+    if (!idx->any_conn) {
+        idx->any_conn = TRUE;
+        idx->common[0] = c->orig;
+        idx->common[1] = c->resp;
+        idx->n_common = sum_addr_equal(&c->orig, &c->resp) ? 1 : 2;
+        return;
+    }
+    guint k = 0;
+    for (guint i = 0; i < idx->n_common; i++) {
+        if (sum_addr_equal(&idx->common[i], &c->orig) || sum_addr_equal(&idx->common[i], &c->resp))
+            idx->common[k++] = idx->common[i];
+    }
+    idx->n_common = k;
+}
+
+static void
 index_conns(SumEvidenceIndex *idx, const SumConn *conns, guint n, const gboolean *is_channel)
 {
     for (guint i = 0; i < n; i++) {
         const SumConn *c = &conns[i];
+        note_view(idx, c);
         /* Established by the originator's own ACKs and data, with no packet
          * back in the capture: only its side was captured (sum_tcp_track,
          * "one direction"). */
@@ -255,4 +296,55 @@ sum_evidence_sent(const SumEvidenceIndex *idx, const SumAddr *from, const SumAdd
 {
     const guint64 *n = get(idx->sent, from, to, 0, 0);
     return n != NULL ? *n : 0;
+}
+
+void
+sum_evidence_set_view_limited(SumEvidenceIndex *idx, gboolean limited)
+{
+    idx->told_limited = limited;
+}
+
+static SumRole
+role_in(const GPtrArray *hosts, const SumAddr *a)
+{
+    gboolean sum = FALSE, target = FALSE;
+    for (guint i = 0; hosts != NULL && i < hosts->len; i++) {
+        const SumHost *h = g_ptr_array_index(hosts, i);
+        if (sum_addr_equal(&h->addr, a)) {
+            sum |= h->role == SUM_ROLE_SUM_HOST;
+            target |= h->role == SUM_ROLE_TARGET;
+        }
+    }
+    return sum ? SUM_ROLE_SUM_HOST : target ? SUM_ROLE_TARGET : SUM_ROLE_NONE;
+}
+
+gboolean
+sum_evidence_view_limited(const SumEvidenceIndex *idx)
+{
+    return idx->told_limited;
+}
+
+gboolean
+sum_evidence_partial_view(const SumEvidenceIndex *idx, const GPtrArray *hosts, SumAddr *view)
+{
+    SumAddr none;
+    memset(&none, 0, sizeof none);
+    if (view != NULL)
+        *view = none;
+    gboolean partial = FALSE;
+    if (idx->n_common == 2 && idx->n_seen == 2) {
+        /* One SUM host and one target, nothing else: the target's view. */
+        SumRole r0 = role_in(hosts, &idx->common[0]), r1 = role_in(hosts, &idx->common[1]);
+        if ((r0 == SUM_ROLE_SUM_HOST && r1 == SUM_ROLE_TARGET) ||
+            (r1 == SUM_ROLE_SUM_HOST && r0 == SUM_ROLE_TARGET)) {
+            partial = TRUE;
+            if (view != NULL)
+                *view = idx->common[r0 == SUM_ROLE_TARGET ? 0 : 1];
+        }
+    } else if (idx->n_common == 1 && role_in(hosts, &idx->common[0]) == SUM_ROLE_TARGET) {
+        partial = TRUE;
+        if (view != NULL)
+            *view = idx->common[0];
+    }
+    return partial;
 }

@@ -51,6 +51,16 @@ gboolean sum_evidence_answered_later(const SumEvidenceIndex *idx, const SumChann
 /* HOST opened a connection that was answered, yet nothing came back in the
  * capture: only its side was captured. */
 gboolean sum_evidence_one_way(const SumEvidenceIndex *idx, const SumAddr *host);
+/* The capture shows only part of what SUM did (docs/reconstruction.md,
+ * "Filtered captures"): every connection in it involves one address that
+ * is a target and no SUM host of HOSTS (SumHost*), or every connection lies
+ * between one SUM host and one target. VIEW (may be NULL) gets that target. */
+gboolean sum_evidence_partial_view(const SumEvidenceIndex *idx, const GPtrArray *hosts,
+                                   SumAddr *view);
+/* Whether the view is limited (detected, or a capture filter that hides
+ * peers): the ledger then infers no conflict from what it cannot see. */
+void sum_evidence_set_view_limited(SumEvidenceIndex *idx, gboolean limited);
+gboolean sum_evidence_view_limited(const SumEvidenceIndex *idx);
 /* Packets captured from FROM to TO. */
 guint64 sum_evidence_sent(const SumEvidenceIndex *idx, const SumAddr *from, const SumAddr *to);
 

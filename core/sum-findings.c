@@ -224,6 +224,11 @@ finding_cmp(gconstpointer a, gconstpointer b)
     const SumFinding *x = *(SumFinding *const *)a, *y = *(SumFinding *const *)b;
     if (x->severity != y->severity)
         return x->severity > y->severity ? -1 : 1;
+    /* A target SUM cannot bootstrap (ADMIN$, SSH unreachable) is the
+     * commonest failure in the field, and it hides everything after it. */
+    gboolean bx = x->family == SUM_FAMILY_BOOTSTRAP, by = y->family == SUM_FAMILY_BOOTSTRAP;
+    if (bx != by)
+        return bx ? -1 : 1;
     if (x->t_first != y->t_first)
         return x->t_first < y->t_first ? -1 : 1;
     return x->port < y->port ? -1 : x->port > y->port;

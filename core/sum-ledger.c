@@ -114,6 +114,7 @@ typedef enum {
     LOWER_OWN,         /* the host's own SUM connection of the family held it then */
     LOWER_UNEXPLAINED, /* SUM used it at another time, nothing held it now */
     LOWER_INFERRED,    /* nothing in the capture shows what held it */
+    LOWER_NOT_VISIBLE, /* nothing shows, in a view that hides some of SUM's peers */
     LOWER_FOREIGN,     /* another program, with evidence (traffic or probe) */
 } LowerPort;
 
@@ -141,18 +142,24 @@ ledger_lower_port(const SumProfile *p, const SumEvidenceIndex *ev, const SumAllo
      * (positive evidence still counts). */
     if (shared && sum_evidence_sum_ever_used(ev, &a->host, a->family, q))
         return LOWER_UNEXPLAINED;
+    /* A filtered view: SUM's own connections to hosts outside it may have
+     * held the port; the capture cannot tell that from a conflict. */
+    if (shared && sum_evidence_view_limited(ev))
+        return LOWER_NOT_VISIBLE;
     return LOWER_INFERRED;
 }
 
 /* The cause once every lower port was judged. */
 static SumCause
 cause_of(const SumProfile *p, const SumPortRule *rule, const SumPortPos *pos,
-         const SumAllocation *a, gboolean own_seen, gboolean unexplained)
+         const SumAllocation *a, gboolean own_seen, gboolean unexplained, gboolean not_visible)
 {
     if (pos->overflow && rule->overflow_counts)
         return SUM_CAUSE_OVERFLOW;
     if (a->conflicting_ports->len > 0)
         return SUM_CAUSE_CONFLICT;
+    if (not_visible)
+        return SUM_CAUSE_NOT_VISIBLE;
     if (a->family == SUM_FAMILY_CALLBACK && pos->offset == 1 && p->ipc_port == rule->base)
         return SUM_CAUSE_IPC_RESERVED;
     if (own_seen)
@@ -184,7 +191,7 @@ decide_cause(const SumProfile *p, const SumEvidenceIndex *ev, SumAllocation *a)
         a->cause = SUM_CAUSE_DEFAULT;
         return;
     }
-    gboolean own_seen = FALSE, unexplained = FALSE;
+    gboolean own_seen = FALSE, unexplained = FALSE, not_visible = FALSE;
     GArray *inferred = g_array_new(FALSE, FALSE, sizeof(guint16));
     for (guint16 k = 0; k < pos.offset; k++) {
         guint16 q = sum_plan_port_at(rule, k);
@@ -200,6 +207,9 @@ decide_cause(const SumProfile *p, const SumEvidenceIndex *ev, SumAllocation *a)
             break;
         case LOWER_INFERRED:
             g_array_append_val(inferred, q);
+            break;
+        case LOWER_NOT_VISIBLE:
+            not_visible = TRUE;
             break;
         case LOWER_FOREIGN:
             add_conflict(a->conflicting_ports, q);
@@ -220,8 +230,8 @@ decide_cause(const SumProfile *p, const SumEvidenceIndex *ev, SumAllocation *a)
     g_array_sort(a->conflicting_ports, port_cmp);
     if (a->conflict_evidence == SUM_EVIDENCE_INFERRED && a->confidence > SUM_CONFIDENCE_LOW)
         a->confidence = MIN(a->confidence, SUM_CONFIDENCE_MEDIUM);
-    a->cause = cause_of(p, rule, &pos, a, own_seen, unexplained);
-    if (unexplained)
+    a->cause = cause_of(p, rule, &pos, a, own_seen, unexplained, not_visible);
+    if (unexplained || a->cause == SUM_CAUSE_NOT_VISIBLE)
         a->confidence = SUM_CONFIDENCE_LOW;
 }
 

@@ -9,6 +9,18 @@
 /* A host that only ever failed to reach control ports, on more distinct
  * targets than any deployment has, is scanning, not deploying. */
 #define SUM_PAIRS_SCAN_TARGETS 32u
+/* A device fetching from port 80 is SUM's firmware client when the SUM host
+ * reached it over HTTPS at most this long before (µs). */
+#define SUM_PAIRS_DEVICE_WINDOW_US (600 * G_USEC_PER_SEC)
+
+/* A connection from a host to a target-held port that counts only between
+ * SUM hosts and targets (bootstrap SMB, NetBIOS, SSH; a device's HTTPS):
+ * corroboration of a pair, and possibly a failed bootstrap. Batch only. */
+typedef struct {
+    SumConn conn;
+    gboolean bootstrap;      /* one of the profile's bootstrap rules */
+    gboolean tls;            /* the rule carries TLS (a device's HTTPS) */
+} Contact;
 
 struct _SumPairs {
     const SumProfile *profile;
@@ -19,6 +31,9 @@ struct _SumPairs {
     GHashTable *host_conf;     /* SumAddr* (inside a pair) -> best pair confidence */
     guint next_session;        /* live mode */
     GHashTable *web;           /* SUM 7.x+ plans: WebSeen* by (SUM host, target) */
+    GArray *contacts;          /* Contact, batch mode */
+    GHashTable *contact_n;     /* "S>T" -> contacts from S to T */
+    GHashTable *https;         /* "S>T" -> 1 + index of S's first answered HTTPS contact */
 };
 
 /* --- keys --------------------------------------------------------------- */
@@ -61,6 +76,9 @@ sum_pairs_new(const SumProfile *profile, const GArray *hints, SumPairsMode mode)
     g->host_conf = g_hash_table_new(addr_hash, addr_equal);
     if (sum_plan_rule(profile, SUM_FAMILY_WEB, SUM_TRANSPORT_TCP) != NULL)
         g->web = g_hash_table_new_full(pair_hash, pair_equal, NULL, g_free);
+    g->contacts = g_array_new(FALSE, FALSE, sizeof(Contact));
+    g->contact_n = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g->https = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     return g;
 }
 
@@ -73,6 +91,9 @@ sum_pairs_free(SumPairs *g)
     g_hash_table_destroy(g->host_conf);
     if (g->web != NULL)
         g_hash_table_destroy(g->web);
+    g_hash_table_destroy(g->contact_n);
+    g_hash_table_destroy(g->https);
+    g_array_free(g->contacts, TRUE);
     g_ptr_array_unref(g->pairs);
     g_free(g);
 }
@@ -184,33 +205,23 @@ note_pair(SumPairs *g, const SumAddr *s, const SumAddr *t, SumConfidence conf,
     return p;
 }
 
-/* An attempt that failed. Frame by frame (LIVE) a first SYN is still only
- * in flight: it has failed once it is reset, or sent again unanswered. */
+/* An attempt that failed, over the whole capture. */
 static gboolean
-conn_failed(const SumPairs *g, const SumConn *c)
+conn_failed(const SumConn *c)
 {
-    if (g->mode == SUM_PAIRS_LIVE && c->state == SUM_CONN_S0)
-        return c->syn_count > 1;
-    return c->state == SUM_CONN_S0 || c->state == SUM_CONN_REJ || c->state == SUM_CONN_SH;
+    return c->state == SUM_CONN_S0 || c->state == SUM_CONN_REJ || c->state == SUM_CONN_SH ||
+           c->icmp_unreachable;
 }
 
 /* The pair evidence of one message -> control connection on its own: TLS is
- * certain; an unanswered or refused attempt from a documented message port
- * to the control base is SUM's shape; anything else is a port match. */
+ * certain; anything else is a port match (rule: one connection is an
+ * anecdote; sum_pairs_settle_primary() weighs what corroborates it). */
 static SumConfidence
-grade_message_control(const SumPairs *g, const SumConn *c, const SumAddr *sum_host,
-                      guint16 msg_port, guint16 ctl_port)
+grade_message_control(const SumPairs *g, const SumConn *c, const SumAddr *sum_host)
 {
-    SumPortPos mp, cp;
-    sum_plan_position(sum_plan_rule(g->profile, SUM_FAMILY_MESSAGE, SUM_TRANSPORT_TCP),
-                      msg_port, &mp);
-    sum_plan_position(sum_plan_rule(g->profile, SUM_FAMILY_CONTROL, SUM_TRANSPORT_TCP),
-                      ctl_port, &cp);
     if (sum_conn_is_tls(c))
         return SUM_CONFIDENCE_HIGH;
     if (sum_pairs_is_hinted(g, sum_host))
-        return SUM_CONFIDENCE_MEDIUM;
-    if (conn_failed(g, c) && mp.documented && cp.offset == 0)
         return SUM_CONFIDENCE_MEDIUM;
     /* Frame by frame, a host already known as a SUM host is trusted at once;
      * the batch does the same in sum_pairs_settle_primary(). */
@@ -219,17 +230,76 @@ grade_message_control(const SumPairs *g, const SumConn *c, const SumAddr *sum_ho
     return SUM_CONFIDENCE_LOW;
 }
 
+static gchar *
+pair_text(const SumAddr *s, const SumAddr *t, guint16 port)
+{
+    char a[SUM_ADDR_STRLEN], b[SUM_ADDR_STRLEN];
+    sum_addr_to_string(s, a, sizeof a);
+    if (t != NULL)
+        return g_strdup_printf("%s>%s", a, sum_addr_to_string(t, b, sizeof b));
+    return g_strdup_printf("%s:%u", a, port);
+}
+
+static guint
+contacts_between(const SumPairs *g, const SumAddr *s, const SumAddr *t)
+{
+    gchar *k = pair_text(s, t, 0);
+    guint n = GPOINTER_TO_UINT(g_hash_table_lookup(g->contact_n, k));
+    g_free(k);
+    return n;
+}
+
+/* C reaches a target-held port that counts only between SUM hosts and
+ * targets: keep it as a contact. */
+static void
+observe_contact(SumPairs *g, const SumConn *c)
+{
+    SumPortPos pos[SUM_PLAN_MAX_CANDIDATES];
+    if (g->mode != SUM_PAIRS_BATCH || sum_addr_equal(&c->orig, &c->resp) ||
+        sum_addr_is_loopback(&c->orig))
+        return;
+    gsize n = sum_plan_candidates(g->profile, c->transport, c->resp_port, pos, G_N_ELEMENTS(pos));
+    Contact k = {.conn = *c};
+    gboolean any = FALSE;
+    for (gsize i = 0; i < n; i++) {
+        const SumPortRule *r = pos[i].rule;
+        if (!r->strict_peers || r->holder != SUM_ROLE_TARGET || pos[i].offset != 0)
+            continue;
+        any = TRUE;
+        k.bootstrap |= r->family == SUM_FAMILY_BOOTSTRAP;
+        k.tls |= r->carried == SUM_CARRIED_TLS;
+    }
+    if (!any)
+        return;
+    g_array_append_val(g->contacts, k);
+    gchar *key = pair_text(&c->orig, &c->resp, 0);
+    guint have = GPOINTER_TO_UINT(g_hash_table_lookup(g->contact_n, key));
+    if (k.tls && sum_conn_answered(c) && !g_hash_table_contains(g->https, key))
+        g_hash_table_insert(g->https, g_strdup(key), GUINT_TO_POINTER(g->contacts->len));
+    g_hash_table_replace(g->contact_n, key, GUINT_TO_POINTER(have + 1));
+}
+
 void
 sum_pairs_observe_primary(SumPairs *g, const SumConn *c)
 {
     SumMessageControl mc;
-    if (!sum_classify_message_control(g->profile, c, &mc))
+    if (!sum_classify_message_control(g->profile, c, &mc)) {
+        observe_contact(g, c);
         return;
-    SumPair *p = note_pair(g, mc.sum_host, mc.target,
-                           grade_message_control(g, c, mc.sum_host, mc.msg_port, mc.ctl_port), c);
+    }
+    SumPair *p = note_pair(g, mc.sum_host, mc.target, grade_message_control(g, c, mc.sum_host),
+                           c);
     p->families |= 1u << SUM_FAMILY_MESSAGE;
     if (sum_conn_is_tls(c))
         p->tls_seen = TRUE;
+    if (g->mode != SUM_PAIRS_BATCH)
+        return;
+    gboolean failed = conn_failed(c);
+    p->ctl_failed_only = p->ctl_lo == 0 ? failed : p->ctl_failed_only && failed;
+    p->ctl_lo = p->ctl_lo == 0 ? mc.ctl_port : MIN(p->ctl_lo, mc.ctl_port);
+    p->ctl_hi = MAX(p->ctl_hi, mc.ctl_port);
+    if (sum_conn_answered(c) && c->resp_payload != SUM_PAYLOAD_NONE && !sum_conn_is_tls(c))
+        p->ctl_non_tls = TRUE;
 }
 
 /* A "SUM host" whose every attempt failed, towards more distinct targets
@@ -265,10 +335,61 @@ demote_scanners(SumPairs *g)
         rebuild_host_conf(g);
 }
 
+/* What corroborates a weak pair on its own (docs/reconstruction.md, "Who is
+ * who"): bootstrap traffic between the two, or a search through several
+ * control ports that all failed (an agent that is not running). Never a
+ * pair whose control port answered with something that is not TLS (62286
+ * is also an msrpc endpoint). */
+static gboolean
+pair_corroborated(const SumPairs *g, const SumPair *p)
+{
+    if (p->ctl_non_tls)
+        return FALSE;
+    if (contacts_between(g, &p->sum_host, &p->target) > 0)
+        return TRUE;
+    return p->ctl_failed_only && p->ctl_lo != p->ctl_hi;
+}
+
+/* A known SUM host's bootstrap attempt that failed makes a pair (the
+ * finding needs one) when something says it was SUM's: other bootstrap
+ * traffic to the same host, or the same port used towards its targets. */
+static void
+pair_failed_bootstraps(SumPairs *g)
+{
+    GHashTable *used = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (guint i = 0; i < g->contacts->len; i++) {
+        const Contact *k = &g_array_index(g->contacts, Contact, i);
+        if (sum_pairs_is_target_of(g, &k->conn.resp, &k->conn.orig, SUM_CONFIDENCE_MEDIUM))
+            g_hash_table_add(used, pair_text(&k->conn.orig, NULL, k->conn.resp_port));
+    }
+    for (guint i = 0; i < g->contacts->len; i++) {
+        const Contact *k = &g_array_index(g->contacts, Contact, i);
+        const SumConn *c = &k->conn;
+        if (!k->bootstrap || c->transport != SUM_TRANSPORT_TCP || !conn_failed(c) ||
+            !sum_pairs_is_sum_host(g, &c->orig, SUM_CONFIDENCE_MEDIUM) ||
+            sum_pairs_is_target_of(g, &c->resp, &c->orig, SUM_CONFIDENCE_MEDIUM))
+            continue;
+        gchar *key = pair_text(&c->orig, NULL, c->resp_port);
+        gboolean same_port = g_hash_table_contains(used, key);
+        g_free(key);
+        if (!same_port && contacts_between(g, &c->orig, &c->resp) < 2)
+            continue;
+        SumPair *p = note_pair(g, &c->orig, &c->resp, SUM_CONFIDENCE_MEDIUM, c);
+        p->families |= 1u << SUM_FAMILY_BOOTSTRAP;
+    }
+    g_hash_table_destroy(used);
+}
+
 void
 sum_pairs_settle_primary(SumPairs *g)
 {
     demote_scanners(g);
+    for (guint i = 0; i < g->pairs->len; i++) {
+        SumPair *p = g_ptr_array_index(g->pairs, i);
+        if (p->confidence == SUM_CONFIDENCE_LOW && pair_corroborated(g, p))
+            p->confidence = SUM_CONFIDENCE_MEDIUM;
+    }
+    rebuild_host_conf(g);
     /* A weak pair of a host that is a SUM host elsewhere is part of its
      * sequence (an overflow attempt that was blocked, say). */
     for (guint i = 0; i < g->pairs->len; i++) {
@@ -277,6 +398,24 @@ sum_pairs_settle_primary(SumPairs *g)
             sum_pairs_is_sum_host(g, &p->sum_host, SUM_CONFIDENCE_MEDIUM))
             p->confidence = SUM_CONFIDENCE_MEDIUM;
     }
+    rebuild_host_conf(g);
+    pair_failed_bootstraps(g);
+}
+
+/* The SUM host S reached device D over HTTPS (an iLO, an OA) shortly before
+ * C, D's HTTP request to S's port 80: SUM's firmware server, not a browser. */
+static gboolean
+device_fetch(const SumPairs *g, const SumConn *c)
+{
+    if (c->orig_payload != SUM_PAYLOAD_HTTP_REQUEST)
+        return FALSE;
+    gchar *key = pair_text(&c->resp, &c->orig, 0);
+    guint at = GPOINTER_TO_UINT(g_hash_table_lookup(g->https, key));
+    g_free(key);
+    if (at == 0)
+        return FALSE;
+    const SumConn *k = &g_array_index(g->contacts, Contact, at - 1).conn;
+    return k->first_frame < c->first_frame && c->t_first - k->t_first <= SUM_PAIRS_DEVICE_WINDOW_US;
 }
 
 static void observe_service_contact(SumPairs *g, const SumConn *c);
@@ -301,7 +440,8 @@ sum_pairs_observe_secondary(SumPairs *g, const SumConn *c)
         }
     } else if (sum_classify_in_family(prof, SUM_FAMILY_FIRMWARE, c->resp_port, &pos)) {
         /* Port 80 only from a known target: never steal HTTP in general. */
-        if (known || (pos.offset > 0 && c->orig_payload == SUM_PAYLOAD_HTTP_REQUEST)) {
+        if (known || (pos.offset > 0 && c->orig_payload == SUM_PAYLOAD_HTTP_REQUEST) ||
+            (pos.offset == 0 && device_fetch(g, c))) {
             SumPair *p = note_pair(g, &c->resp, &c->orig, SUM_CONFIDENCE_MEDIUM, c);
             p->families |= 1u << SUM_FAMILY_FIRMWARE;
         }

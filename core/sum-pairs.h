@@ -10,9 +10,16 @@
  *   observe_primary   message -> control connections (the SUM host holds the
  *                     message port, docs/sum-ports.md "Readings");
  *   settle_primary    hosts that only ever failed towards more targets than a
- *                     deployment has are scanners; a weak pair of a host that
- *                     is a SUM host elsewhere is part of its sequence;
- *   observe_secondary callback and firmware connections towards a SUM host;
+ *                     deployment has are scanners; a weak pair is promoted
+ *                     only when something corroborates it: its host is a SUM
+ *                     host elsewhere, the pair has bootstrap traffic, or the
+ *                     SUM host searched several control ports there (one
+ *                     unanswered 6000x -> 62286 alone is an anecdote); a
+ *                     known SUM host's failed bootstrap attempt makes a pair
+ *                     (docs/reconstruction.md, "Who is who");
+ *   observe_secondary callback and firmware connections towards a SUM host
+ *                     (port 80 only from a known target, or from a device
+ *                     the SUM host reached over HTTPS just before);
  *   settle            two independent SUM channels make a pair certain;
  *                     sessions are numbered by first frame.
  * The plugin's first pass feeds a live graph (SUM_PAIRS_LIVE) frame by frame:
@@ -36,6 +43,9 @@ typedef struct {
     guint session;           /* 1-based once settled (medium and high pairs) */
     gboolean tls_seen;       /* a message -> control connection carried TLS */
     guint families;          /* bit set of SumFamily seen between them */
+    guint16 ctl_lo, ctl_hi;  /* control ports tried (message -> control), 0 = none */
+    gboolean ctl_non_tls;    /* a control port answered with something that is not TLS */
+    gboolean ctl_failed_only; /* every message -> control attempt was refused or dropped */
 } SumPair;
 
 typedef struct _SumPairs SumPairs;

@@ -35,6 +35,10 @@ static const SumPortRule classic_rules[] = {
     /* Bootstrap, Linux: SSH to the target. */
     {SUM_FAMILY_BOOTSTRAP, SUM_TRANSPORT_TCP, 22, 0, 22, 22, SUM_ROLE_TARGET,
      SUM_ROLE_SUM_HOST, SUM_CARRIED_SSH, FALSE, FALSE, TRUE, "bootstrap (SSH)"},
+    /* iLO, OA, Integrity: the SUM host reaches the device's HTTPS interface
+     * before the device fetches its firmware (docs/reconstruction.md). */
+    {SUM_FAMILY_BOOTSTRAP, SUM_TRANSPORT_TCP, 443, 0, 443, 443, SUM_ROLE_TARGET,
+     SUM_ROLE_SUM_HOST, SUM_CARRIED_TLS, FALSE, FALSE, TRUE, "bootstrap (iLO/OA HTTPS)"},
     /* Message: the SUM host's local ports of its TLS connections to a target's
      * control listener, first free from 60000 (reading chosen in
      * docs/sum-ports.md). */
@@ -413,7 +417,8 @@ static const char *const family_names[SUM_FAMILY_COUNT] = {
     "none", "bootstrap", "control", "message", "callback", "ipc", "firmware", "web",
 };
 static const char *const cause_names[SUM_CAUSE_COUNT] = {
-    "unknown", "default", "concurrent", "ipc-reserved", "conflict", "overflow", "configured",
+    "unknown", "default",  "concurrent",  "ipc-reserved", "conflict",
+    "overflow", "configured", "not-visible",
 };
 static const char *const finding_names[SUM_FINDING_COUNT] = {
     "PORT_CONFLICT", "RANGE_OVERFLOW", "PORT_BLOCKED", "PORT_REFUSED", "NOT_SUM_SERVICE",

@@ -36,6 +36,7 @@ typedef enum {
     SUM_CAUSE_CONFLICT,     /* a lower port was held by another program */
     SUM_CAUSE_OVERFLOW,     /* past the documented end of the range */
     SUM_CAUSE_CONFIGURED,   /* set so (7.x --port/--ssl_port): the family does not search */
+    SUM_CAUSE_NOT_VISIBLE,  /* lower ports held by what a filtered view does not show */
     SUM_CAUSE_COUNT
 } SumCause;
 

@@ -10,6 +10,7 @@
 #include "sum-mem.h"
 #include "sum-pairs.h"
 #include "sum-portmap.h"
+#include "sum-rootcause.h"
 #include "sum-verdict.h"
 #include "sum-words.h"
 
@@ -46,6 +47,8 @@ struct _SumRecon {
     GArray *relevant;          /* guint8 per conn: bit g, relevant in plan g
                                 * (bit 0 alone for a chosen profile) */
     GHashTable *rpc;           /* "orig>resp" -> 1: a connection to a DCOM port between them */
+    gchar *filter;             /* the capture filter, NULL if none */
+    gboolean filter_hides;     /* it can hide SUM connections of other hosts */
 };
 
 static SumConn *
@@ -118,6 +121,7 @@ sum_recon_free(SumRecon *recon)
     g_array_free(recon->hints, TRUE);
     g_hash_table_destroy(recon->rpc);
     sum_portmap_free(recon->ports);
+    g_free(recon->filter);
     g_free(recon);
 }
 
@@ -126,6 +130,15 @@ sum_recon_hint_sum_host(SumRecon *recon, const SumAddr *addr)
 {
     g_return_if_fail(recon != NULL && addr != NULL);
     g_array_append_val(recon->hints, *addr);
+}
+
+void
+sum_recon_set_capture_filter(SumRecon *recon, const char *filter, gboolean hides_peers)
+{
+    g_return_if_fail(recon != NULL);
+    g_free(recon->filter);
+    recon->filter = filter != NULL && *filter ? g_strdup(filter) : NULL;
+    recon->filter_hides = hides_peers;
 }
 
 void
@@ -432,6 +445,10 @@ run_plan(const SumRecon *recon, const SumProfile *p, GArray *conns, PlanRun *run
     sum_evidence_mark_search_steps(r->channels);
     SumEvidenceIndex *ev = sum_evidence_new((const SumConn *)(gpointer)conns->data, conns->len,
                                             is_channel, r->channels);
+    r->capture_filter = g_strdup(recon->filter);
+    r->partial_view = sum_evidence_partial_view(ev, r->hosts, &r->view_host);
+    sum_evidence_set_view_limited(ev, r->partial_view || recon->filter_hides);
+    r->partial_view |= recon->filter_hides;
     replace_array(&r->allocations, sum_ledger_build(p, r->channels, ev));
     replace_array(&r->findings, sum_findings_build(p, r->allocations, r->channels, ev));
     for (guint i = 0; i < r->findings->len; i++)
@@ -931,6 +948,11 @@ sum_recon_finish(SumRecon *recon)
     words_of_plans(r, plans, runs, forced >= 0, &capture);
     g_array_free(plans, TRUE);
     sum_generation_free(gev);
+    /* On the one story: what the view hid, the root causes, the verdict. */
+    sum_words_view(r);
+    replace_array(&r->root_causes, sum_rootcause_build(r));
+    for (guint i = 0; i < r->root_causes->len; i++)
+        sum_words_root_cause(g_ptr_array_index(r->root_causes, i));
     sort_allocations(r);
     sum_verdict_decide(r, recon->profile);
     return r;

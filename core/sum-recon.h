@@ -41,6 +41,12 @@ void sum_recon_set_plan(SumRecon *recon, const SumProfile *plan);
 void sum_recon_free(SumRecon *recon);
 /* A hint where the capture cannot show who runs SUM (--sum-host). */
 void sum_recon_hint_sum_host(SumRecon *recon, const SumAddr *addr);
+/* The capture filter the packets came through (-f, a pcapng if_filter),
+ * named in the result; HIDES_PEERS: it can drop SUM connections between
+ * other hosts (a "host X" filter), so the ledger infers no conflict from
+ * ports it may not see (docs/reconstruction.md, "Filtered captures").
+ * FILTER may be NULL with HIDES_PEERS. */
+void sum_recon_set_capture_filter(SumRecon *recon, const char *filter, gboolean hides_peers);
 /* Cap on connections kept (memory bound); beyond it they are counted only. */
 void sum_recon_set_max_conns(SumRecon *recon, guint max);
 /* Offer one connection (copied). Cheap for connections on no SUM port. */

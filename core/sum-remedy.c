@@ -282,6 +282,22 @@ remedy_conflict(GPtrArray *out, const SumResult *r, const SumFinding *f, SumReme
     g_ptr_array_add(out, g_memdup2(&m, sizeof m));
 }
 
+/* Advice only, once per target: the agent is not running there. */
+static void
+remedy_agent(GPtrArray *out, const SumFinding *f, SumRemedy *proto)
+{
+    for (guint i = 0; i < out->len; i++) {
+        const SumRemedy *o = g_ptr_array_index(out, i);
+        if (o->windows == NULL && o->code == f->code && sum_addr_equal(&o->host, &f->host))
+            return;
+    }
+    SumRemedy m = *proto;
+    m.why = g_strdup_printf("%s: %s", sum_plan_finding_name(f->code),
+                            f->root_cause->advice != NULL ? f->root_cause->advice
+                                                          : f->root_cause->message);
+    g_ptr_array_add(out, g_memdup2(&m, sizeof m));
+}
+
 GPtrArray *
 sum_remedy_build(const SumResult *r)
 {
@@ -299,6 +315,12 @@ sum_remedy_build(const SumResult *r)
         /* NetBIOS name and datagram services are UDP (docs/sum-ports.md). */
         if (f->family == SUM_FAMILY_BOOTSTRAP && (f->port == 137 || f->port == 138))
             proto.transport = SUM_TRANSPORT_UDP;
+        /* Nothing of SUM listens there: no firewall rule helps, starting
+         * the agent does (the root cause's advice). */
+        if (f->root_cause != NULL && f->root_cause->code == SUM_ROOT_AGENT_NOT_RUNNING) {
+            remedy_agent(out, f, &proto);
+            continue;
+        }
         switch (f->code) {
         case SUM_FINDING_PORT_BLOCKED:
         case SUM_FINDING_PORT_REFUSED:

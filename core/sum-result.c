@@ -66,6 +66,7 @@ sum_result_new(void)
     r->channels = g_ptr_array_new_with_free_func(g_free);
     r->allocations = g_ptr_array_new_with_free_func(sum_allocation_free);
     r->findings = g_ptr_array_new_with_free_func(sum_finding_free);
+    r->root_causes = g_ptr_array_new_with_free_func(sum_root_cause_free);
     return r;
 }
 
@@ -80,6 +81,10 @@ sum_result_free(SumResult *result)
     g_ptr_array_unref(result->channels);
     g_ptr_array_unref(result->allocations);
     g_ptr_array_unref(result->findings);
+    g_ptr_array_unref(result->root_causes);
+    g_free(result->capture_filter);
+    g_free(result->view_note);
+    g_free(result->view_advice);
     g_free(result);
 }
 
@@ -140,4 +145,49 @@ sum_evidence_name(SumEvidence evidence)
         "none", "traffic", "probe", "inferred",
     };
     return (guint)evidence < SUM_EVIDENCE_COUNT ? names[evidence] : "none";
+}
+
+SumRootCause *
+sum_root_cause_new(SumRootCode code)
+{
+    SumRootCause *c = g_new0(SumRootCause, 1);
+    c->code = code;
+    c->findings = g_ptr_array_new();
+    c->peers = g_array_new(FALSE, FALSE, sizeof(SumAddr));
+    c->ports = g_array_new(FALSE, FALSE, sizeof(guint16));
+    c->frames = g_array_new(FALSE, FALSE, sizeof(SumFrame));
+    return c;
+}
+
+void
+sum_root_cause_free(gpointer p)
+{
+    SumRootCause *c = p;
+    if (c == NULL)
+        return;
+    g_ptr_array_unref(c->findings);
+    g_array_free(c->peers, TRUE);
+    g_array_free(c->ports, TRUE);
+    g_array_free(c->frames, TRUE);
+    g_free(c->message);
+    g_free(c->advice);
+    g_free(c);
+}
+
+const char *
+sum_root_cause_name(SumRootCode code)
+{
+    static const char *const names[SUM_ROOT_COUNT] = {
+        "AGENT_NOT_RUNNING", "SUM_HOST_DROPS_CALLBACKS",
+    };
+    return (guint)code < SUM_ROOT_COUNT ? names[code] : "UNKNOWN";
+}
+
+const char *
+sum_root_cause_title(SumRootCode code)
+{
+    static const char *const titles[SUM_ROOT_COUNT] = {
+        "SUM agent not running on the target", "the SUM host's firewall drops callbacks",
+    };
+    return (guint)code < SUM_ROOT_COUNT ? titles[code] : "unknown root cause";
 }

@@ -35,6 +35,14 @@ typedef enum {
 
 typedef struct _SumAllocation SumAllocation;
 typedef struct _SumFinding SumFinding;
+typedef struct _SumRootCause SumRootCause;
+
+/* What several findings come down to (docs/reconstruction.md, "Root causes"). */
+typedef enum {
+    SUM_ROOT_AGENT_NOT_RUNNING = 0, /* target: every control port tried answered a reset */
+    SUM_ROOT_SUM_HOST_DROPS_CALLBACKS, /* SUM host: every target's callback unanswered */
+    SUM_ROOT_COUNT
+} SumRootCode;
 
 typedef struct {
     SumAddr addr;
@@ -114,6 +122,21 @@ struct _SumFinding {
     gint64 t_first;
     gchar *message;          /* one line, rendered by sum-words.c */
     gchar *advice;           /* how to check or fix, may be NULL (sum-words.c) */
+    const SumRootCause *root_cause; /* what it comes down to, or NULL */
+};
+
+struct _SumRootCause {
+    SumRootCode code;
+    SumAddr host;            /* the target (agent), the SUM host (callbacks) */
+    SumConfidence confidence;
+    SumEvidence evidence;    /* what it rests on: the attempts' answers (probe) */
+    GPtrArray *findings;     /* const SumFinding*: the findings it explains (not owned) */
+    GArray *peers;           /* SumAddr: the other sides (SUM hosts, or targets) */
+    GArray *ports;           /* guint16: the ports tried */
+    GArray *frames;          /* SumFrame (capped): the frames that prove it */
+    guint attempts;          /* connection attempts behind it */
+    gchar *message;          /* one line, rendered by sum-words.c */
+    gchar *advice;
 };
 
 typedef struct {
@@ -126,6 +149,12 @@ typedef struct {
     GPtrArray *channels;         /* SumChannel*, by first frame */
     GPtrArray *allocations;      /* SumAllocation*, by host, family, first frame */
     GPtrArray *findings;         /* SumFinding*, by severity then time */
+    GPtrArray *root_causes;      /* SumRootCause*: what the findings come down to */
+    gchar *capture_filter;       /* the capture filter the packets came through, or NULL */
+    gboolean partial_view;       /* the capture shows only some of a SUM host's peers */
+    SumAddr view_host;           /* with PARTIAL_VIEW and no filter: every packet's one host */
+    gchar *view_note;            /* one line on the filter or the limited view, or NULL */
+    gchar *view_advice;          /* how to capture so it can be told, or NULL */
     guint64 conns_seen;          /* connections offered */
     guint64 conns_kept;          /* that touched SUM ports */
     guint64 conns_dropped;       /* over the memory cap (folded into counters only) */
@@ -152,6 +181,10 @@ const char *sum_result_generation_name(const SumResult *result);
 /* The plan ADDR's story was read with: a SUM host's, a target's (its first
  * SUM host's), else the result's. */
 const SumProfile *sum_result_profile_for(const SumResult *result, const SumAddr *addr);
+SumRootCause *sum_root_cause_new(SumRootCode code);
+void sum_root_cause_free(gpointer root_cause);
+const char *sum_root_cause_name(SumRootCode code);  /* "AGENT_NOT_RUNNING" */
+const char *sum_root_cause_title(SumRootCode code); /* "SUM agent not running" */
 
 G_END_DECLS
 

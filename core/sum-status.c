@@ -189,8 +189,10 @@ finish_target(Work *w)
         SumStatusIssue is = {SUM_STATUS_BLOCKED, l->family, l->holder, l->port, 0,
                              SUM_CAUSE_UNKNOWN, l->blocked + l->refused, l->first_fail};
         /* Another port of a family that searches is where SUM moved; the
-         * web server's two ports are not each other's fallback. */
-        guint16 used = sum_plan_family_searches(l->family)
+         * web server's two ports are not each other's fallback, and bootstrap
+         * ports are not a sequence: SMB answering on 139 or NetBIOS on 137 is
+         * no fallback for a 445 that failed. */
+        guint16 used = sum_plan_family_searches(l->family) && l->family != SUM_FAMILY_BOOTSTRAP
                            ? family_ok_port(w, l->family, &l->holder)
                            : 0;
         if (used != 0) {

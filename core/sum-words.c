@@ -56,9 +56,55 @@ words_one_way(SumFinding *f, const char *host, const char *peer)
                                 host, f->port, peer);
 }
 
+/* What a failed bootstrap port keeps SUM from doing, or NULL. */
+static const char *
+bootstrap_consequence(const SumFinding *f)
+{
+    if (f->family != SUM_FAMILY_BOOTSTRAP)
+        return NULL;
+    switch (f->port) {
+    case 445:
+    case 139:
+        return "ADMIN$ unreachable: SUM cannot copy its agent to this Windows target";
+    case 22:
+        return "SSH unreachable: SUM cannot bootstrap this Linux target";
+    default:
+        return "SUM cannot bootstrap this target";
+    }
+}
+
+/* A bootstrap failure leads with what it keeps SUM from doing. */
+static void
+words_bootstrap(SumFinding *f, const char *host, const char *peer)
+{
+    const char *proto = f->transport == SUM_TRANSPORT_UDP ? "UDP" : "TCP";
+    gboolean blocked = f->code == SUM_FINDING_PORT_BLOCKED;
+    gchar *how = blocked ? g_strdup_printf("never answered %s (%u SYN%s%s): a firewall drops it",
+                                           peer, f->syn_count, f->syn_count == 1 ? "" : "s",
+                                           f->icmp ? ", ICMP unreachable" : "")
+                         : g_strdup_printf("refused %s (%s): nothing listens there, or a "
+                                           "firewall rejects", peer,
+                                           f->icmp ? "ICMP port unreachable" : "TCP reset");
+    f->message = g_strdup_printf("%s: bootstrap port %u on %s %s", bootstrap_consequence(f),
+                                 f->port, host, how);
+    f->advice = g_strdup_printf(
+        "allow %s %u inbound on the target %s from the SUM host %s%s", proto, f->port, host,
+        peer,
+        f->port == 445 || f->port == 139
+            ? " (Windows: 'File and Printer Sharing', and the Server service running)"
+        : f->port == 22 ? " (and check that sshd runs)"
+                        : "");
+    g_free(how);
+}
+
 static void
 words_failure(SumFinding *f, const char *host, const char *peer)
 {
+    if (bootstrap_consequence(f) != NULL &&
+        (f->code == SUM_FINDING_PORT_BLOCKED || f->code == SUM_FINDING_PORT_REFUSED)) {
+        words_bootstrap(f, host, peer);
+        return;
+    }
     const char *family = sum_plan_family_name(f->family);
     const char *proto = f->transport == SUM_TRANSPORT_UDP ? "UDP" : "TCP";
     switch (f->code) {
@@ -239,4 +285,110 @@ sum_words_host_plan(const SumHost *h)
     return g_strdup_printf("%s: port plan %s, %s confidence: %s", a, h->profile->name,
                            sum_plan_confidence_name(h->plan_confidence),
                            h->plan_reason != NULL ? h->plan_reason : "");
+}
+
+static gchar *
+ports_text(const GArray *ports)
+{
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < ports->len; i++)
+        g_string_append_printf(s, "%s%u", i ? ", " : "", g_array_index(ports, guint16, i));
+    return g_string_free(s, FALSE);
+}
+
+static gchar *
+addrs_text(const GArray *addrs)
+{
+    GString *s = g_string_new(NULL);
+    char b[SUM_ADDR_STRLEN];
+    for (guint i = 0; i < addrs->len; i++)
+        g_string_append_printf(s, "%s%s", i ? ", " : "",
+                               sum_addr_to_string(&g_array_index(addrs, SumAddr, i), b, sizeof b));
+    return g_string_free(s, FALSE);
+}
+
+void
+sum_words_root_cause(SumRootCause *rc)
+{
+    char host[SUM_ADDR_STRLEN];
+    sum_addr_to_string(&rc->host, host, sizeof host);
+    gchar *ports = ports_text(rc->ports), *peers = addrs_text(rc->peers);
+    g_clear_pointer(&rc->message, g_free);
+    g_clear_pointer(&rc->advice, g_free);
+    if (rc->code == SUM_ROOT_AGENT_NOT_RUNNING) {
+        rc->message = g_strdup_printf(
+            "the SUM agent is not running on %s: every control port %s tried there (%s) "
+            "answered with a reset, none with TLS", host, peers, ports);
+        rc->advice = g_strdup_printf(
+            "start SUM's remote agent on %s, or let SUM deploy it again (check with "
+            "'ss -ltnp' on Linux, 'netstat -abno' on Windows, that something listens on %s); "
+            "opening %s in a firewall does not help while nothing listens", host, ports, ports);
+    } else {
+        rc->message = g_strdup_printf(
+            "the firewall of the SUM host %s drops its targets' callbacks: every connection "
+            "that %u targets (%s) opened to port %s went unanswered", host, rc->peers->len,
+            peers, ports);
+        rc->advice = g_strdup_printf(
+            "allow TCP %s inbound on the SUM host %s from its targets (one rule on the SUM "
+            "host, not one per target)", ports, host);
+    }
+    /* A port to open is the wrong advice where nothing listens. */
+    for (guint i = 0; rc->code == SUM_ROOT_AGENT_NOT_RUNNING && i < rc->findings->len; i++) {
+        SumFinding *f = g_ptr_array_index(rc->findings, i);
+        g_free(f->advice);
+        f->advice = g_strdup_printf("comes down to %s: %s", sum_root_cause_name(rc->code),
+                                    rc->advice);
+    }
+    g_free(ports);
+    g_free(peers);
+}
+
+/* Whether some allocation's lower ports were outside the view. */
+static gboolean
+view_hid_something(const SumResult *r)
+{
+    for (guint i = 0; i < r->allocations->len; i++) {
+        if (((const SumAllocation *)g_ptr_array_index(r->allocations, i))->cause ==
+            SUM_CAUSE_NOT_VISIBLE)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+void
+sum_words_view(SumResult *r)
+{
+    char view[SUM_ADDR_STRLEN] = "";
+    g_clear_pointer(&r->view_note, g_free);
+    g_clear_pointer(&r->view_advice, g_free);
+    if (r->capture_filter == NULL && !r->partial_view)
+        return;
+    if (r->view_host.family != 0)
+        sum_addr_to_string(&r->view_host, view, sizeof view);
+    gboolean hid = view_hid_something(r);
+    if (r->capture_filter != NULL && (!r->partial_view || !hid))
+        r->view_note = g_strdup_printf("captured through the capture filter '%s'%s",
+                                       r->capture_filter,
+                                       r->partial_view ? ": SUM's connections to hosts outside "
+                                                         "it are not in the capture"
+                                                       : "");
+    else if (r->capture_filter != NULL)
+        r->view_note = g_strdup_printf(
+            "captured through the capture filter '%s': SUM's connections to hosts outside it "
+            "are not in the capture, so a lower port SUM skipped may have been its own (cause "
+            "not-visible), not a conflict", r->capture_filter);
+    else if (!hid)
+        r->view_note = g_strdup_printf("every connection in the capture involves %s: what the "
+                                       "SUM host did with other hosts is not in view", view);
+    else
+        r->view_note = g_strdup_printf(
+            "every connection in the capture involves %s (a 'host %s' capture filter, or a "
+            "capture taken there): the SUM host's other peers are not in view, so a lower port "
+            "SUM skipped may have been its own (cause not-visible), not a conflict",
+            view, view);
+    if (hid)
+        r->view_advice = g_strdup(
+            "to tell SUM's own connections from a conflict, capture on the SUM host without a "
+            "host filter (the filter in docs/capturing.md keeps every SUM port), or run "
+            "'ss -tnp' / 'netstat -abno' there while SUM deploys");
 }

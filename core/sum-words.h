@@ -17,6 +17,12 @@ G_BEGIN_DECLS
 
 /* Sets F->message and F->advice (replacing what was there). */
 void sum_words_finding(const SumProfile *profile, SumFinding *finding);
+/* Sets RC->message and RC->advice (replacing what was there). */
+void sum_words_root_cause(SumRootCause *rc);
+/* Sets R->view_note and R->view_advice from its capture filter, its partial
+ * view and the allocations it hid (NULL when the capture went through no
+ * filter and shows everything; no advice when the view hid nothing). */
+void sum_words_view(SumResult *r);
 /* How a conflict is known, as a clause ("another program's traffic was seen
  * on it"). */
 const char *sum_words_evidence(SumEvidence evidence);

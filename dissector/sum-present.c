@@ -65,6 +65,7 @@ static expert_field ei_sum_outside_range = EI_INIT;
 static expert_field ei_sum_blocked = EI_INIT;
 static expert_field ei_sum_refused = EI_INIT;
 static expert_field ei_sum_not_sum_service = EI_INIT;
+static expert_field ei_sum_root_cause = EI_INIT;
 
 /* --- words ---------------------------------------------------------------- */
 
@@ -423,13 +424,16 @@ add_verdict_expert(packet_info *pinfo, proto_item *ti, const sum_label_t *l,
     char host[SUM_ADDR_STRLEN];
     verdict_port(l, f, &fam, &port);
     sum_addr_to_string(l->finding != NULL ? &l->finding->host : &c->resp, host, sizeof host);
-    const char *conf = sum_plan_confidence_name(l->confidence);
+    /* Its confidence and the evidence it rests on (the attempt's own answer). */
+    gchar *conf = g_strdup_printf(
+        "%s confidence, evidence: %s", sum_plan_confidence_name(l->confidence),
+        sum_evidence_name(l->finding != NULL ? l->finding->evidence : SUM_EVIDENCE_PROBE));
     const char *said = l->finding != NULL ? l->finding->message : NULL;
     switch (l->verdict_code) {
     case SUM_FINDING_PORT_BLOCKED:
         expert_add_info_format(pinfo, ti, &ei_sum_blocked,
                                "%s%sSYN to SUM %s port %u on %s not answered (%u SYN%s): "
-                               "blocked, a firewall drops it; %s confidence",
+                               "blocked, a firewall drops it; %s",
                                said ? said : "", said ? "; " : "", sum_plan_family_name(fam),
                                port, host, c->syn_count, c->syn_count == 1 ? "" : "s", conf);
         break;
@@ -437,20 +441,21 @@ add_verdict_expert(packet_info *pinfo, proto_item *ti, const sum_label_t *l,
         if (pinfo->num == c->rst_frame)
             expert_add_info_format(pinfo, ti, &ei_sum_refused,
                                    "%s%sSYN to SUM %s port %u on %s answered by a reset: "
-                                   "refused; %s confidence", said ? said : "", said ? "; " : "",
+                                   "refused; %s", said ? said : "", said ? "; " : "",
                                    sum_plan_family_name(fam), port, host, conf);
         break;
     case SUM_FINDING_NOT_SUM_SERVICE:
         if (pinfo->num == c->payload_frame)
             expert_add_info_format(pinfo, ti, &ei_sum_not_sum_service,
                                    "%s%sSUM %s port %u on %s answered with %s, not TLS: not a "
-                                   "SUM service; %s confidence", said ? said : "",
+                                   "SUM service; %s", said ? said : "",
                                    said ? "; " : "", sum_plan_family_name(fam), port, host,
                                    sum_payload_name(c->resp_payload), conf);
         break;
     default:
         break;
     }
+    g_free(conf);
 }
 
 static void
@@ -464,6 +469,13 @@ add_experts(packet_info *pinfo, proto_item *ti, const sum_label_t *l, const sum_
         add_listener_expert(pinfo, ti, l, f);
     if (l->has_verdict)
         add_verdict_expert(pinfo, ti, l, f);
+    /* What the finding comes down to, in core's words, on the attempt's first frame. */
+    const SumRootCause *rc = l->finding != NULL ? l->finding->root_cause : NULL;
+    if (f->first && rc != NULL)
+        expert_add_info_format(pinfo, ti, &ei_sum_root_cause, "%s: %s; %s confidence, evidence: "
+                               "%s", sum_root_cause_name(rc->code), rc->message,
+                               sum_plan_confidence_name(rc->confidence),
+                               sum_evidence_name(rc->evidence));
 }
 
 /* --- the frame ------------------------------------------------------------ */
@@ -607,6 +619,8 @@ sum_present_register(int proto, int proto_ports)
         {&ei_sum_not_sum_service, {"sum.not_sum_service", PI_PROTOCOL, PI_WARN,
                                    "SUM TLS port answered by something that is not TLS",
                                    EXPFILL}},
+        {&ei_sum_root_cause, {"sum.root_cause", PI_RESPONSE_CODE, PI_ERROR,
+                              "What SUM's failures come down to", EXPFILL}},
     };
     proto_sum = proto;
     proto_sum_port = proto_ports;

@@ -356,17 +356,40 @@ print_allocations(const SumResult *res)
         printf("(no SUM allocation)\n");
 }
 
+/* The view, and what the findings come down to (core's words), first. */
+static void
+print_root_causes(const SumResult *res)
+{
+    char b[SUM_ADDR_STRLEN];
+    if (res->view_note != NULL)
+        printf("\nView: %s\n%s%s%s", res->view_note, res->view_advice ? "  how to tell: " : "",
+               res->view_advice ? res->view_advice : "", res->view_advice ? "\n" : "");
+    if (res->root_causes->len > 0)
+        printf("\nWhat it comes down to:\n");
+    for (guint i = 0; i < res->root_causes->len; i++) {
+        const SumRootCause *rc = (const SumRootCause *)g_ptr_array_index(res->root_causes, i);
+        printf("  %-24s %s  %s (%s confidence, evidence: %s, explains %u finding%s)\n",
+               sum_root_cause_name(rc->code), a2s(&rc->host, b), rc->message,
+               sum_plan_confidence_name(rc->confidence), sum_evidence_name(rc->evidence),
+               rc->findings->len, rc->findings->len == 1 ? "" : "s");
+        if (rc->advice != NULL)
+            printf("          what to do: %s\n", rc->advice);
+    }
+}
+
 static void
 print_findings(const SumResult *res)
 {
     char b[SUM_ADDR_STRLEN];
+    print_root_causes(res);
     printf("\nFindings:\n");
     for (guint i = 0; i < res->findings->len; i++) {
         const SumFinding *f = (const SumFinding *)g_ptr_array_index(res->findings, i);
-        printf("  %-7s %-15s %s:%u  (%u attempt%s, %s confidence) %s\n",
+        printf("  %-7s %-15s %s:%u  (%u attempt%s, %s confidence, evidence: %s) %s\n",
                sum_plan_severity_name(f->severity), sum_plan_finding_name(f->code),
                a2s(&f->host, b), f->port, f->count, f->count == 1 ? "" : "s",
-               sum_plan_confidence_name(f->confidence), f->message);
+               sum_plan_confidence_name(f->confidence), sum_evidence_name(f->evidence),
+               f->message);
         if (f->advice != NULL)
             printf("          what to do: %s\n", f->advice);
     }

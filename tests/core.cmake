@@ -15,3 +15,5 @@ sumscope_cmocka_test(test_settled SOURCES test_settled.c LIBS sumcore)
 add_test(NAME code_size COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/check_size.py
                                 ${PROJECT_SOURCE_DIR})
 set_tests_properties(code_size PROPERTIES LABELS unit)
+# The rules that make verdicts hold on real networks (issue 12).
+sumscope_cmocka_test(test_rules SOURCES test_rules.c LIBS sumcore)

@@ -134,7 +134,7 @@ test_flow_syn_rst_rej_emitted_after_linger(void **state)
     sum_flow_table_packet(f->table, &rst, 2, T0 + 1000);
     assert_int_equal(f->out->len, 0); /* lingering */
     /* Any packet after the linger sweeps it out: here a non-SUM one. */
-    sum_packet other = tcp(sum_host, 50000, target, 443, SYN, 5);
+    sum_packet other = tcp(sum_host, 50000, target, 8443, SYN, 5);
     assert_false(sum_flow_table_packet(f->table, &other, 3,
                                        T0 + SUM_FLOW_LINGER_US + 2 * SEC));
     assert_int_equal(f->out->len, 1);
@@ -253,8 +253,9 @@ static void
 test_flow_non_sum_traffic_not_kept(void **state)
 {
     Fixture *f = *state;
-    /* HTTPS from an ephemeral port, and DNS */
-    sum_packet https = tcp(sum_host, 50000, target, 443, SYN, 1);
+    /* HTTPS (on 8443: 443 is a device's HTTPS in the classic plan, kept
+     * between known hosts) from an ephemeral port, and DNS */
+    sum_packet https = tcp(sum_host, 50000, target, 8443, SYN, 1);
     sum_packet dns = tcp(sum_host, 53000, target, 53, 0, 0);
     dns.proto = 17;
     assert_false(sum_flow_table_packet(f->table, &https, 1, T0));
@@ -262,7 +263,7 @@ test_flow_non_sum_traffic_not_kept(void **state)
     assert_int_equal(sum_flow_table_live(f->table), 0);
     sum_flow_table_flush(f->table);
     assert_int_equal(f->out->len, 0);
-    assert_false(sum_flow_table_port_relevant(f->table, SUM_TRANSPORT_TCP, 50000, 443));
+    assert_false(sum_flow_table_port_relevant(f->table, SUM_TRANSPORT_TCP, 50000, 8443));
     assert_true(sum_flow_table_port_relevant(f->table, SUM_TRANSPORT_TCP, 50000, 62286));
 }
 

@@ -187,7 +187,7 @@ put_frame(FILE *f, gint64 t_us, const guint8 src[4], guint16 sport, const guint8
     fwrite(fr, len, 1, f);
 }
 
-#define TLS_HELLO "\x16\x03\x01\x00\x40\x01"
+#define TLS_HELLO "\x16\x03\x01\x01\x40\x01" /* no NUL: strlen is its length */
 
 /* Deployments from many SUM hosts, each message connection followed by
  * lots of unrelated web traffic, with gaps of seconds to minutes between

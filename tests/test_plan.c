@@ -208,9 +208,14 @@ static void
 test_plan_port_in_no_family(void **state)
 {
     (void)state;
-    static const guint16 ports[] = {443, 8080, 1, 65535, 62285, 62300, 61100, 63011};
+    static const guint16 ports[] = {8080, 1, 65535, 62285, 62300, 61100, 63011};
     for (gsize i = 0; i < G_N_ELEMENTS(ports); i++)
         assert_int_equal(sum_plan_candidates(classic(), SUM_TRANSPORT_TCP, ports[i], NULL, 8), 0);
+    /* 443 only as a device's HTTPS (iLO, OA), between known hosts only. */
+    SumPortPos pos;
+    assert_int_equal(sum_plan_candidates(classic(), SUM_TRANSPORT_TCP, 443, &pos, 1), 1);
+    assert_int_equal(pos.rule->family, SUM_FAMILY_BOOTSTRAP);
+    assert_true(pos.rule->strict_peers);
 }
 
 static void
@@ -341,8 +346,9 @@ test_plan_conn_relevant_by_listener_side(void **state)
     assert_true(sum_plan_conn_relevant(p, SUM_TRANSPORT_TCP, 40000, 60000)); /* a listener there */
     assert_true(sum_plan_conn_relevant(p, SUM_TRANSPORT_TCP, 62286, 60000));
     assert_true(sum_plan_conn_relevant(p, SUM_TRANSPORT_TCP, 62286, 40000)); /* mid-stream */
-    /* A client port in the message range towards a web server tells nothing. */
-    assert_false(sum_plan_conn_relevant(p, SUM_TRANSPORT_TCP, 60003, 443));
+    /* A client port in the message range towards a web server tells nothing
+     * on its own: HTTPS counts only between known SUM hosts and targets. */
+    assert_true(sum_plan_conn_strict_only(p, SUM_TRANSPORT_TCP, 60003, 443));
     assert_false(sum_plan_conn_relevant(p, SUM_TRANSPORT_TCP, 60003, 8080));
     assert_false(sum_plan_conn_relevant(p, SUM_TRANSPORT_UDP, 60004, 60001));
 }

@@ -167,6 +167,8 @@ test_recon_skipped_base_with_nothing_seen_inferred_conflict(void **state)
 {
     Ctx *c = *state;
     tls(c, SUMH, 60001, T1, 62286, 0, 5);
+    /* A second target in view: the capture is not limited to T1. */
+    tls(c, T2, 45000, SUMH, 61001, 6, 7);
     const SumResult *r = finish(c);
     const SumAllocation *m = alloc(r, SUMH, SUM_FAMILY_MESSAGE, 60001);
     assert_non_null(m);
@@ -281,6 +283,7 @@ test_recon_callback_61002_conflict_on_61001(void **state)
     Ctx *c = *state;
     tls(c, SUMH, 60000, T1, 62286, 0, 10);
     tls(c, T1, 45000, SUMH, 61002, 2, 4);
+    tls(c, SUMH, 60000, T2, 62286, 20, 30); /* not a view of T1 only */
     const SumResult *r = finish(c);
     const SumAllocation *b = alloc(r, SUMH, SUM_FAMILY_CALLBACK, 61002);
     assert_int_equal(b->cause, SUM_CAUSE_CONFLICT);
@@ -391,11 +394,14 @@ test_recon_one_direction_retried_syn_still_blocked(void **state)
     assert_int_equal(f->severity, SUM_SEVERITY_ERROR);
 }
 
+/* An unanswered control attempt corroborated by the pair's bootstrap (SSH
+ * answered): medium, a finding; the same attempt alone: test_rules.c. */
 static void
 test_recon_unanswered_control_blocked_medium(void **state)
 {
     Ctx *c = *state;
-    SumConn k = conn(c, SUMH, 60000, T1, 62286, SUM_CONN_S0, SUM_PAYLOAD_NONE, 0, 3);
+    add(c, SUMH, 50000, T1, 22, SUM_CONN_SF, SUM_PAYLOAD_SSH, 0, 1);
+    SumConn k = conn(c, SUMH, 60000, T1, 62286, SUM_CONN_S0, SUM_PAYLOAD_NONE, 2, 3);
     k.syn_count = 3;
     sum_recon_add(c->r, &k);
     const SumResult *r = finish(c);
@@ -480,11 +486,16 @@ test_recon_bootstrap_only_between_pair(void **state)
 {
     Ctx *c = *state;
     add(c, SUMH, 50000, T1, 445, SUM_CONN_S0, SUM_PAYLOAD_NONE, 0, 3);
-    add(c, SUMH, 50001, "10.0.0.99", 445, SUM_CONN_S0, SUM_PAYLOAD_NONE, 0, 3);
+    /* SSH from the SUM host to a host it bootstraps nothing else on, and a
+     * port it uses towards no target: not SUM's. */
+    add(c, SUMH, 50001, "10.0.0.99", 22, SUM_CONN_S0, SUM_PAYLOAD_NONE, 0, 3);
     tls(c, SUMH, 60000, T1, 62286, 4, 10);
     const SumResult *r = finish(c);
     assert_true(finding(r, SUM_FINDING_PORT_BLOCKED, T1, 445));
-    assert_false(finding(r, SUM_FINDING_PORT_BLOCKED, "10.0.0.99", 445));
+    assert_false(finding(r, SUM_FINDING_PORT_BLOCKED, "10.0.0.99", 22));
+    SumAddr other;
+    assert_true(sum_addr_from_string(&other, "10.0.0.99"));
+    assert_null(sum_result_host(r, &other));
 }
 
 static void
@@ -584,8 +595,9 @@ test_recon_scanner_is_not_a_sum_host(void **state)
         g_snprintf(t, sizeof t, "10.9.%d.1", i);
         add(c, "10.9.9.9", 60001, t, 62286, SUM_CONN_S0, SUM_PAYLOAD_NONE, i, i + 1);
     }
-    /* A real blocked deployment beside it is still told. */
-    add(c, SUMH, 60000, T1, 62286, SUM_CONN_S0, SUM_PAYLOAD_NONE, 0, 3);
+    /* A real blocked deployment beside it (bootstrapped over SMB) is still told. */
+    add(c, SUMH, 50000, T1, 445, SUM_CONN_SF, SUM_PAYLOAD_SMB, 0, 1);
+    add(c, SUMH, 60000, T1, 62286, SUM_CONN_S0, SUM_PAYLOAD_NONE, 2, 3);
     const SumResult *r = finish(c);
     assert_int_equal(r->hosts->len, 2);
     assert_int_equal(r->findings->len, 1);

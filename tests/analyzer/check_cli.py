@@ -249,6 +249,51 @@ with open(S("msg-base.pcap"), "rb") as f:
 check("-r - reads standard input", p.returncode == 0 and
       json.loads(p.stdout)["capture"]["files"] == ["-"])
 
+
+def with_if_filter(src, dst, flt):
+    """SRC (pcapng) with FLT recorded as each interface's if_filter."""
+    import struct
+    d, out, off = open(src, "rb").read(), b"", 0
+    while off < len(d):
+        t, n = struct.unpack_from("<II", d, off)
+        blk = d[off:off + n]
+        if t == 1:
+            body, opts, o, keep = blk[8:n - 4], blk[16:n - 4], 0, b""
+            while o + 4 <= len(opts):
+                c, ol = struct.unpack_from("<HH", opts, o)
+                if c == 0:
+                    break
+                step = 4 + ol + (-ol % 4)
+                keep, o = keep + opts[o:o + step], o + step
+            v = b"\x00" + flt.encode()
+            body = body[:8] + keep + struct.pack("<HH", 11, len(v)) + v + b"\x00" * (-len(v) % 4)
+            body += struct.pack("<HH", 0, 0)
+            blk = struct.pack("<II", 1, len(body) + 12) + body + struct.pack("<I", len(body) + 12)
+        out, off = out + blk, off + n
+    open(dst, "wb").write(out)
+
+
+# A pcapng that records its capture filter: named, and a host filter makes
+# the skipped message ports not-visible rather than conflicts.
+iff = os.path.join(work, "if-filter.pcapng")
+with_if_filter(S("demo.pcapng"), iff, "host 10.77.0.14")
+d = json.loads(run("--json=-", iff).stdout)
+msg = [a["cause"] for a in d["allocations"] if a["family"] == "message" and a["port"] > 60000]
+check("pcapng if_filter: named in capture.filter, the view partial",
+      d["capture"]["filter"] == "host 10.77.0.14" and d["capture"]["view"]["partial"],
+      str(d["capture"].get("filter")))
+check("pcapng if_filter: skipped message ports not-visible, no conflict on them",
+      msg and set(msg) == {"not-visible"} and
+      not [f for f in d["findings"] if f["code"] == "PORT_CONFLICT" and f["host"] == "10.77.0.1"
+           and 60000 <= f["port"] <= 60007], str(msg))
+p = run("-q", iff)
+check("pcapng if_filter: the text report names it", "host 10.77.0.14" in p.stdout, p.stdout[:300])
+# A filter that keeps every SUM port hides nothing: named, the story whole.
+d = json.loads(run("--json=-", "-f", "tcp or udp", S("demo.pcapng")).stdout)
+check("-f that keeps SUM: named, view whole, conflicts stay",
+      d["capture"]["filter"] == "tcp or udp" and not d["capture"]["view"]["partial"] and
+      [f for f in d["findings"] if f["code"] == "PORT_CONFLICT"], str(d["capture"]["view"]))
+
 failed = sum(1 for _, ok in results if not ok)
 print("%d passed, %d failed" % (len(results) - failed, failed))
 sys.exit(1 if failed else 0)

@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """Per sample: sumscope's JSON against the sample's ground truth. Every
 allocation (host, family, port, base, cause, conflicting ports) and finding
-(code, host, port) of the truth must be there, and nothing else; the verdict
-(truth's `verdict` where it has one) and the exit status must match; where
-the truth has them, the capture's generation (classic, 7, 8, mixed) and each
-SUM host's (generations) must be sumscope's too. With --schema, every output
-is also validated against docs/sumscope.schema.json.
+(code, host, port) of the truth must be there, and nothing else; so must its
+root causes (code, host) where the truth has them; the verdict (truth's
+`verdict` where it has one) and the exit status must match; where the truth
+has them, the capture's generation (classic, 7, 8, mixed) and each SUM
+host's (generations) must be sumscope's too. Where the truth has a
+capture_filter, the report must say the view is partial (a "host X" filter:
+the view of X), and read again through that filter (-f) it must name the
+filter and tell the same story. With --schema, every output is also
+validated against docs/sumscope.schema.json.
 
 usage: check_samples.py SUMSCOPE SAMPLES_DIR [--schema SCHEMA]
 """
@@ -53,6 +57,38 @@ def check_generations(truth, doc):
         if h is not None and (h.get("generation") != gen or not h.get("generation_reason")):
             errs.append("SUM host %s: hosts[].generation %s (reason %r), truth %s" % (
                 host, h.get("generation"), h.get("generation_reason"), gen))
+
+
+def root_key(c):
+    return (c["code"], c["host"])
+
+
+def story(doc):
+    return (sorted(map(alloc_key, doc["allocations"])), sorted(map(finding_key, doc["findings"])),
+            sorted(map(root_key, doc["root_causes"])))
+
+
+def check_filter(exe, cap, truth, doc):
+    """The capture_filter of the truth: the view without -f, and with it."""
+    flt = truth["capture_filter"]
+    errs = []
+    view = doc["capture"]["view"]
+    words = flt.split()
+    if not view["partial"]:
+        errs.append("capture through '%s': view not reported partial" % flt)
+    if len(words) == 2 and words[0] == "host" and view["host"] not in (None, words[1]):
+        errs.append("capture through '%s': view of %s" % (flt, view["host"]))
+    p = subprocess.run([exe, "--json=-", "-f", flt, cap], capture_output=True, text=True,
+                       timeout=120)
+    if p.returncode not in (0, 1):
+        return errs + ["-f '%s': exit %d: %s" % (flt, p.returncode, p.stderr.strip())]
+    again = json.loads(p.stdout)
+    if again["capture"]["filter"] != flt:
+        errs.append("-f '%s': capture.filter is %r" % (flt, again["capture"]["filter"]))
+    if not again["capture"]["view"]["partial"]:
+        errs.append("-f '%s': view not reported partial" % flt)
+    if story(again) != story(doc):
+        errs.append("-f '%s': another story than without it" % flt)
     return errs
 
 
@@ -98,6 +134,13 @@ def main():
             errs += ["extra allocation %s" % (x,) for x in sorted(ga - ta)]
             errs += ["missing finding %s" % (x,) for x in sorted(tf - gf)]
             errs += ["extra finding %s" % (x,) for x in sorted(gf - tf)]
+            if "root_causes" in truth:
+                tr = set(map(root_key, truth["root_causes"]))
+                gr = set(map(root_key, doc["root_causes"]))
+                errs += ["missing root cause %s" % (x,) for x in sorted(tr - gr)]
+                errs += ["extra root cause %s" % (x,) for x in sorted(gr - tr)]
+            if "capture_filter" in truth:
+                errs += check_filter(exe, cap, truth, doc)
             hosts = {h["address"]: h["role"] for h in doc["hosts"]}
             for h in truth["sum_hosts"]:
                 if hosts.get(h) != "sum-host":

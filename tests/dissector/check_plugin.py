@@ -233,8 +233,8 @@ plans_seen = {}  # -z sum,alloc: None -> the capture's plan, address -> a SUM ho
 
 
 def parse_alloc(out):
-    """Allocations and findings of a -z sum,alloc report."""
-    allocs, findings, part = set(), set(), None
+    """Allocations, findings and root causes of a -z sum,alloc report."""
+    allocs, findings, roots, part = set(), set(), set(), None
     for line in out.splitlines():
         if line.startswith("Host ") and "Family" in line:
             break
@@ -247,6 +247,12 @@ def parse_alloc(out):
         if line.startswith("Host ") and "Family" in line:
             part = "alloc"
             continue
+        if line.startswith("What it comes down to:"):
+            part = "roots"
+            continue
+        if line.startswith("View:"):
+            part = None
+            continue
         if line.startswith("Findings:"):
             part = "findings"
             continue
@@ -257,7 +263,26 @@ def parse_alloc(out):
         elif part == "findings" and len(w) >= 3 and w[1].isupper():
             host, port = w[2].rsplit(":", 1)
             findings.add((w[1], host, int(port)))
-    return allocs, findings
+        elif part == "roots" and len(w) >= 2 and w[0].isupper() and "_" in w[0]:
+            roots.add((w[0], w[1]))
+    return allocs, findings, roots
+
+
+def check_root_experts(ts, truth, path, want):
+    """Every root cause of the truth, and no other, is a sum.root_cause
+    expert item naming its code and host (core's words)."""
+    p = ts.run("-r", ts.readable(path), "-2", "-Y", "sum.root_cause", "-T", "fields",
+               "-e", "_ws.expert.message")
+    seen = set()
+    for msg in re.findall(r"([A-Z_]{6,}): ([^,;]*)", p.stdout):
+        for code, host in [(c, h) for (c, h) in want if c == msg[0]]:
+            if host in msg[1]:
+                seen.add((code, host))
+        if msg[0] in ("AGENT_NOT_RUNNING", "SUM_HOST_DROPS_CALLBACKS") and \
+                not any(c == msg[0] for (c, _) in want):
+            seen.add((msg[0], "?"))
+    return ["root cause %s: %s expert item" % (c, "no" if c in want else "an unexpected")
+            for c in sorted(want ^ seen)]
 
 
 def check_stats(ts, truth, path):
@@ -269,7 +294,7 @@ def check_stats(ts, truth, path):
     if p.returncode != 0 or "SUM allocation ledger" not in p.stdout:
         return ["-z sum,alloc failed (exit %d): %s" % (p.returncode, p.stderr[-300:])]
     plans_seen.clear()
-    allocs, findings = parse_alloc(p.stdout)
+    allocs, findings, roots = parse_alloc(p.stdout)
     if "generation" in truth and plans_seen.get(None) != truth["generation"]:
         errs.append("-z sum,alloc: port plan %s, truth generation %s" % (
             plans_seen.get(None), truth["generation"]))
@@ -288,6 +313,12 @@ def check_stats(ts, truth, path):
         errs.append("-z sum,alloc misses finding %s" % (f,))
     for f in sorted(findings - fwant):
         errs.append("-z sum,alloc has a finding the truth has not: %s" % (f,))
+    if "root_causes" in truth:
+        rwant = {(c["code"], c["host"]) for c in truth["root_causes"]}
+        for c in sorted(rwant ^ roots):
+            errs.append("-z sum,alloc %s root cause %s" % (
+                "misses" if c in rwant else "has a", c))
+        errs += check_root_experts(ts, truth, path, rwant)
     m = re.search(r"^SUM frames by family and port\s+(\d+)", p.stdout, re.M)
     if truth["allocations"] and not m:
         errs.append("-z sum,tree counts no SUM frame")

@@ -57,6 +57,7 @@ def check_generations(truth, doc):
         if h is not None and (h.get("generation") != gen or not h.get("generation_reason")):
             errs.append("SUM host %s: hosts[].generation %s (reason %r), truth %s" % (
                 host, h.get("generation"), h.get("generation_reason"), gen))
+    return errs
 
 
 def root_key(c):

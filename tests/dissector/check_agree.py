@@ -18,7 +18,7 @@ import sys
 
 from tsharklib import Tshark
 
-FINDING = re.compile(r"^\s+\w+\s+([A-Z_]+)\s+(\S+):(\d+)\s+\((\d+) attempts?, (\w+) confidence\)")
+FINDING = re.compile(r"^\s+\w+\s+([A-Z_]+)\s+(\S+):(\d+)\s+\((\d+) attempts?, (\w+) confidence[,)]")
 TREE_HOST = re.compile(r"^ (\S+) \(([\w-]+), (\w+) confidence\)\s+\d+")
 TREE_ALLOC = re.compile(r"^  ([\w-]+) (\d+) ([\w-]+)(?: \([^)]*\))?, (\w+) confidence, first frame")
 TREE_FINDING = re.compile(r"^ \w+ ([A-Z_]+) (\S+):(\d+) \(\w+ evidence\): .*?\s{2,}(\d+)\s")

@@ -1,6 +1,7 @@
 /* sum-pairs.c: the SUM host <-> target pair graph (sum-pairs.h).
  * Rules: docs/reconstruction.md, "Who is who". */
 #include "sum-pairs.h"
+#include "sum-pairs-graph.h"
 #include "sum-classify.h"
 #include "sum-result.h"
 
@@ -13,28 +14,6 @@
  * reached it over HTTPS at most this long before (µs). */
 #define SUM_PAIRS_DEVICE_WINDOW_US (600 * G_USEC_PER_SEC)
 
-/* A connection from a host to a target-held port that counts only between
- * SUM hosts and targets (bootstrap SMB, NetBIOS, SSH; a device's HTTPS):
- * corroboration of a pair, and possibly a failed bootstrap. Batch only. */
-typedef struct {
-    SumConn conn;
-    gboolean bootstrap;      /* one of the profile's bootstrap rules */
-    gboolean tls;            /* the rule carries TLS (a device's HTTPS) */
-} Contact;
-
-struct _SumPairs {
-    const SumProfile *profile;
-    const GArray *hints;       /* SumAddr, may be NULL */
-    SumPairsMode mode;
-    GPtrArray *pairs;          /* SumPair*, owned */
-    GHashTable *index;         /* SumPair* (as its own key: sum_host, target) -> SumPair* */
-    GHashTable *host_conf;     /* SumAddr* (inside a pair) -> best pair confidence */
-    guint next_session;        /* live mode */
-    GHashTable *web;           /* SUM 7.x+ plans: WebSeen* by (SUM host, target) */
-    GArray *contacts;          /* Contact, batch mode */
-    GHashTable *contact_n;     /* "S>T" -> contacts from S to T */
-    GHashTable *https;         /* "S>T" -> 1 + index of S's first answered HTTPS contact */
-};
 
 /* --- keys --------------------------------------------------------------- */
 
@@ -119,8 +98,8 @@ sum_pairs_is_hinted(const SumPairs *g, const SumAddr *a)
     return FALSE;
 }
 
-static SumConfidence
-host_confidence(const SumPairs *g, const SumAddr *a)
+SumConfidence
+sum_pairs_host_confidence(const SumPairs *g, const SumAddr *a)
 {
     return (SumConfidence)GPOINTER_TO_UINT(g_hash_table_lookup(g->host_conf, a));
 }
@@ -128,7 +107,7 @@ host_confidence(const SumPairs *g, const SumAddr *a)
 gboolean
 sum_pairs_is_sum_host(const SumPairs *g, const SumAddr *a, SumConfidence min)
 {
-    return sum_pairs_is_hinted(g, a) || host_confidence(g, a) >= min;
+    return sum_pairs_is_hinted(g, a) || sum_pairs_host_confidence(g, a) >= min;
 }
 
 gboolean
@@ -167,7 +146,7 @@ sum_pairs_at(const SumPairs *g, guint i)
 static void
 note_host(SumPairs *g, SumPair *p)
 {
-    if (p->confidence > host_confidence(g, &p->sum_host))
+    if (p->confidence > sum_pairs_host_confidence(g, &p->sum_host))
         g_hash_table_replace(g->host_conf, &p->sum_host, GUINT_TO_POINTER(p->confidence));
 }
 
@@ -179,8 +158,8 @@ rebuild_host_conf(SumPairs *g)
         note_host(g, g_ptr_array_index(g->pairs, i));
 }
 
-static SumPair *
-note_pair(SumPairs *g, const SumAddr *s, const SumAddr *t, SumConfidence conf,
+SumPair *
+sum_pairs_note_pair(SumPairs *g, const SumAddr *s, const SumAddr *t, SumConfidence conf,
           const SumConn *c)
 {
     SumPair *p = (SumPair *)sum_pairs_find(g, s, t);
@@ -225,7 +204,7 @@ grade_message_control(const SumPairs *g, const SumConn *c, const SumAddr *sum_ho
         return SUM_CONFIDENCE_MEDIUM;
     /* Frame by frame, a host already known as a SUM host is trusted at once;
      * the batch does the same in sum_pairs_settle_primary(). */
-    if (g->mode == SUM_PAIRS_LIVE && host_confidence(g, sum_host) >= SUM_CONFIDENCE_MEDIUM)
+    if (g->mode == SUM_PAIRS_LIVE && sum_pairs_host_confidence(g, sum_host) >= SUM_CONFIDENCE_MEDIUM)
         return SUM_CONFIDENCE_MEDIUM;
     return SUM_CONFIDENCE_LOW;
 }
@@ -287,7 +266,7 @@ sum_pairs_observe_primary(SumPairs *g, const SumConn *c)
         observe_contact(g, c);
         return;
     }
-    SumPair *p = note_pair(g, mc.sum_host, mc.target, grade_message_control(g, c, mc.sum_host),
+    SumPair *p = sum_pairs_note_pair(g, mc.sum_host, mc.target, grade_message_control(g, c, mc.sum_host),
                            c);
     p->families |= 1u << SUM_FAMILY_MESSAGE;
     if (sum_conn_is_tls(c))
@@ -374,7 +353,7 @@ pair_failed_bootstraps(SumPairs *g)
         g_free(key);
         if (!same_port && contacts_between(g, &c->orig, &c->resp) < 2)
             continue;
-        SumPair *p = note_pair(g, &c->orig, &c->resp, SUM_CONFIDENCE_MEDIUM, c);
+        SumPair *p = sum_pairs_note_pair(g, &c->orig, &c->resp, SUM_CONFIDENCE_MEDIUM, c);
         p->families |= 1u << SUM_FAMILY_BOOTSTRAP;
     }
     g_hash_table_destroy(used);
@@ -418,14 +397,13 @@ device_fetch(const SumPairs *g, const SumConn *c)
     return k->first_frame < c->first_frame && c->t_first - k->t_first <= SUM_PAIRS_DEVICE_WINDOW_US;
 }
 
-static void observe_service_contact(SumPairs *g, const SumConn *c);
 
 void
 sum_pairs_observe_secondary(SumPairs *g, const SumConn *c)
 {
     const SumProfile *prof = g->profile;
     SumPortPos pos;
-    observe_service_contact(g, c);
+    sum_pairs_observe_service_contact(g, c);
     if (c->transport != SUM_TRANSPORT_TCP ||
         !sum_pairs_is_sum_host(g, &c->resp, SUM_CONFIDENCE_MEDIUM))
         return;
@@ -435,142 +413,17 @@ sum_pairs_observe_secondary(SumPairs *g, const SumConn *c)
     if (sum_classify_in_family(prof, SUM_FAMILY_CALLBACK, c->resp_port, &pos) &&
         c->resp_port != prof->ipc_port) {
         if (known || sum_conn_is_tls(c)) {
-            SumPair *p = note_pair(g, &c->resp, &c->orig, SUM_CONFIDENCE_MEDIUM, c);
+            SumPair *p = sum_pairs_note_pair(g, &c->resp, &c->orig, SUM_CONFIDENCE_MEDIUM, c);
             p->families |= 1u << SUM_FAMILY_CALLBACK;
         }
     } else if (sum_classify_in_family(prof, SUM_FAMILY_FIRMWARE, c->resp_port, &pos)) {
         /* Port 80 only from a known target: never steal HTTP in general. */
         if (known || (pos.offset > 0 && c->orig_payload == SUM_PAYLOAD_HTTP_REQUEST) ||
             (pos.offset == 0 && device_fetch(g, c))) {
-            SumPair *p = note_pair(g, &c->resp, &c->orig, SUM_CONFIDENCE_MEDIUM, c);
+            SumPair *p = sum_pairs_note_pair(g, &c->resp, &c->orig, SUM_CONFIDENCE_MEDIUM, c);
             p->families |= 1u << SUM_FAMILY_FIRMWARE;
         }
     }
-}
-
-/* --- the web server's shape (SUM 7.x and later) ------------------------- */
-
-/* What a (SUM host, target) showed of it (docs/reconstruction.md, "Who is
- * who"; docs/generations.md). */
-enum {
-    WEB_REACH = 1u << 0,      /* the SUM host reached the target on a service, answered */
-    WEB_FETCH = 1u << 1,      /* the target fetched over HTTP from the web server */
-    WEB_POST = 1u << 2,       /* the target posted over TLS to it */
-    WEB_TRIED = 1u << 3,      /* the target's SYN reached a web port */
-    WEB_FETCH_BASE = 1u << 4, /* fetched from the HTTP port's base (63001) */
-    WEB_POST_BASE = 1u << 5,  /* posted to the HTTPS port's base (63002) */
-};
-
-typedef struct {
-    SumPair key;              /* sum_host, target only */
-    guint flags;
-    SumFrame reach_frame;     /* the first answered reach, 0 if none */
-    gint64 reach_t;
-} WebSeen;
-
-/* A target fetching and posting is the shape; reached first on one of its
- * services, it is certain (two families: sum_pairs_settle()). A lone fetch
- * from 63001 may be classic firmware, or anything: a port match. */
-static SumConfidence
-grade_web(const SumPairs *g, const SumAddr *sum_host, guint f)
-{
-    if ((f & (WEB_FETCH | WEB_POST)) && (f & WEB_REACH))
-        return SUM_CONFIDENCE_MEDIUM;
-    if ((f & WEB_FETCH_BASE) && (f & WEB_POST_BASE))
-        return SUM_CONFIDENCE_MEDIUM;
-    if (sum_pairs_is_hinted(g, sum_host))
-        return SUM_CONFIDENCE_MEDIUM;
-    if (g->mode == SUM_PAIRS_LIVE && host_confidence(g, sum_host) >= SUM_CONFIDENCE_MEDIUM)
-        return SUM_CONFIDENCE_MEDIUM;
-    return SUM_CONFIDENCE_LOW;
-}
-
-static gboolean
-web_port_base(const SumProfile *p, guint16 port, SumCarried carried)
-{
-    const SumPortRule *r = sum_plan_rule_for_port(p, SUM_FAMILY_WEB, SUM_TRANSPORT_TCP, port,
-                                                  carried);
-    return r != NULL && r->base == port && r->carried == carried;
-}
-
-void
-sum_pairs_observe_web(SumPairs *g, const SumConn *c)
-{
-    if (g->web == NULL || sum_addr_equal(&c->orig, &c->resp) ||
-        sum_addr_is_loopback(&c->orig) || sum_addr_is_loopback(&c->resp))
-        return;
-    const SumAddr *s, *t;
-    guint f;
-    if (c->transport == SUM_TRANSPORT_TCP &&
-        sum_plan_in_family(g->profile, SUM_FAMILY_WEB, c->resp_port, NULL)) {
-        s = &c->resp;
-        t = &c->orig;
-        f = WEB_TRIED;
-        if (c->orig_payload == SUM_PAYLOAD_HTTP_REQUEST ||
-            c->resp_payload == SUM_PAYLOAD_HTTP_RESPONSE)
-            f |= WEB_FETCH | (web_port_base(g->profile, c->resp_port, SUM_CARRIED_HTTP)
-                                  ? WEB_FETCH_BASE
-                                  : 0);
-        if (sum_conn_is_tls(c))
-            f |= WEB_POST | (web_port_base(g->profile, c->resp_port, SUM_CARRIED_TLS)
-                                 ? WEB_POST_BASE
-                                 : 0);
-    } else if (sum_classify_bootstrap_rule(g->profile, c->transport, c->resp_port) != NULL &&
-               sum_conn_answered(c)) {
-        s = &c->orig;
-        t = &c->resp;
-        f = WEB_REACH;
-    } else {
-        return;
-    }
-    SumPair k;
-    memset(&k, 0, sizeof k);
-    k.sum_host = *s;
-    k.target = *t;
-    WebSeen *w = g_hash_table_lookup(g->web, &k);
-    if (w == NULL) {
-        w = g_new0(WebSeen, 1);
-        w->key = k;
-        g_hash_table_insert(g->web, &w->key, w);
-    }
-    w->flags |= f;
-    if ((f & WEB_REACH) && (w->reach_frame == 0 || c->first_frame < w->reach_frame)) {
-        w->reach_frame = c->first_frame;
-        w->reach_t = c->t_first;
-    }
-    /* A reach alone is anyone's SSH or SMB: a pair once the target answers
-     * with the web server (or once the host is known, observe_secondary). */
-    if (!(w->flags & (WEB_TRIED | WEB_FETCH | WEB_POST)))
-        return;
-    SumConn at = *c;
-    if (w->reach_frame != 0 && w->reach_frame < at.first_frame) {
-        at.first_frame = w->reach_frame;
-        at.t_first = w->reach_t;
-    }
-    SumPair *p = note_pair(g, s, t, grade_web(g, s, w->flags), &at);
-    p->families |= 1u << SUM_FAMILY_WEB;
-    if (w->flags & WEB_REACH)
-        p->families |= 1u << SUM_FAMILY_BOOTSTRAP;
-}
-
-/* A known SUM host reaching a target on one of its services, answered: a
- * pair of the later plans, where Windows and Linux targets of 7.3 and later
- * never connect back (docs/generations.md). HTTPS (443) alone is any
- * client's; a device's is a pair once something else links the two. */
-static void
-observe_service_contact(SumPairs *g, const SumConn *c)
-{
-    if (g->web == NULL || sum_addr_equal(&c->orig, &c->resp) ||
-        sum_addr_is_loopback(&c->orig) || sum_addr_is_loopback(&c->resp) ||
-        !sum_conn_answered(c))
-        return;
-    const SumPortRule *r = sum_classify_bootstrap_rule(g->profile, c->transport, c->resp_port);
-    if (r == NULL || !sum_pairs_is_sum_host(g, &c->orig, SUM_CONFIDENCE_MEDIUM))
-        return;
-    if (r->carried == SUM_CARRIED_TLS && sum_pairs_find(g, &c->orig, &c->resp) == NULL)
-        return;
-    SumPair *p = note_pair(g, &c->orig, &c->resp, SUM_CONFIDENCE_MEDIUM, c);
-    p->families |= 1u << SUM_FAMILY_BOOTSTRAP;
 }
 
 static gint

@@ -83,6 +83,18 @@ void sum_present_handoff(void);
 void sum_present(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sum_label_t *label,
                  const sum_frame_t *frame);
 
+/* sum-outcome.c: the words of a labelled frame's outcome. */
+/* "SUM control 62286 BLOCKED", "SUM message 60001 conflict: 60000 taken". */
+const char *sum_outcome_text(wmem_allocator_t *pool, const sum_label_t *l, const sum_frame_t *f);
+/* The listener a verdict is about (a message connection fails on the
+ * target's control port). */
+void sum_outcome_verdict_port(const sum_label_t *l, const sum_frame_t *f, SumFamily *family,
+                              guint16 *port);
+/* Appends ": 60000 taken" (the ports in A's way). */
+void sum_outcome_append_taken(wmem_strbuf_t *b, const SumAllocation *a);
+/* A message connection's control listener past its documented port: POS. */
+gboolean sum_outcome_listener_moved(const sum_label_t *l, const sum_frame_t *f, SumPortPos *pos);
+
 /* sum-stats.c */
 void sum_register_stats(void);
 

@@ -27,8 +27,8 @@ struct _SumPairs {
     guint next_session;        /* live mode */
     GHashTable *web;           /* SUM 7.x+ plans: WebSeen* by (SUM host, target) */
     GArray *contacts;          /* Contact, batch mode */
-    GHashTable *contact_n;     /* "S>T" -> contacts from S to T */
-    GHashTable *https;         /* "S>T" -> 1 + index of S's first answered HTTPS contact */
+    GHashTable *contact_n;     /* (S, T) -> contacts from S to T (sum-pairs.c's PairKey) */
+    GHashTable *https;         /* (S, T) -> 1 + index of S's first answered HTTPS contact */
 };
 
 /* The pair (S, T), made if new, graded up to CONF by connection C. */

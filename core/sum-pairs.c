@@ -17,6 +17,46 @@
 
 /* --- keys --------------------------------------------------------------- */
 
+/* A key for "S to T" (T unset: "S to PORT"): binary, since the tables see
+ * every contact of the capture (HTTPS included) and string keys made each
+ * lookup print two addresses. */
+typedef struct {
+    SumAddr s, t;
+    guint16 port;
+} PairKey;
+
+static PairKey
+pair_key(const SumAddr *s, const SumAddr *t, guint16 port)
+{
+    PairKey k;
+    memset(&k, 0, sizeof k);
+    k.s = *s;
+    if (t != NULL)
+        k.t = *t;
+    k.port = port;
+    return k;
+}
+
+static guint
+pair_key_hash(gconstpointer p)
+{
+    const PairKey *k = p;
+    return (sum_addr_hash(&k->s) * 31u + sum_addr_hash(&k->t)) * 31u + k->port;
+}
+
+static gboolean
+pair_key_equal(gconstpointer a, gconstpointer b)
+{
+    const PairKey *x = a, *y = b;
+    return x->port == y->port && sum_addr_equal(&x->s, &y->s) && sum_addr_equal(&x->t, &y->t);
+}
+
+static gpointer
+pair_key_dup(const PairKey *k)
+{
+    return g_memdup2(k, sizeof *k);
+}
+
 static guint
 pair_hash(gconstpointer k)
 {
@@ -56,8 +96,8 @@ sum_pairs_new(const SumProfile *profile, const GArray *hints, SumPairsMode mode)
     if (sum_plan_rule(profile, SUM_FAMILY_WEB, SUM_TRANSPORT_TCP) != NULL)
         g->web = g_hash_table_new_full(pair_hash, pair_equal, NULL, g_free);
     g->contacts = g_array_new(FALSE, FALSE, sizeof(Contact));
-    g->contact_n = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    g->https = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g->contact_n = g_hash_table_new_full(pair_key_hash, pair_key_equal, g_free, NULL);
+    g->https = g_hash_table_new_full(pair_key_hash, pair_key_equal, g_free, NULL);
     return g;
 }
 
@@ -209,23 +249,11 @@ grade_message_control(const SumPairs *g, const SumConn *c, const SumAddr *sum_ho
     return SUM_CONFIDENCE_LOW;
 }
 
-static gchar *
-pair_text(const SumAddr *s, const SumAddr *t, guint16 port)
-{
-    char a[SUM_ADDR_STRLEN], b[SUM_ADDR_STRLEN];
-    sum_addr_to_string(s, a, sizeof a);
-    if (t != NULL)
-        return g_strdup_printf("%s>%s", a, sum_addr_to_string(t, b, sizeof b));
-    return g_strdup_printf("%s:%u", a, port);
-}
-
 static guint
 contacts_between(const SumPairs *g, const SumAddr *s, const SumAddr *t)
 {
-    gchar *k = pair_text(s, t, 0);
-    guint n = GPOINTER_TO_UINT(g_hash_table_lookup(g->contact_n, k));
-    g_free(k);
-    return n;
+    PairKey k = pair_key(s, t, 0);
+    return GPOINTER_TO_UINT(g_hash_table_lookup(g->contact_n, &k));
 }
 
 /* C reaches a target-held port that counts only between SUM hosts and
@@ -251,11 +279,11 @@ observe_contact(SumPairs *g, const SumConn *c)
     if (!any)
         return;
     g_array_append_val(g->contacts, k);
-    gchar *key = pair_text(&c->orig, &c->resp, 0);
-    guint have = GPOINTER_TO_UINT(g_hash_table_lookup(g->contact_n, key));
-    if (k.tls && sum_conn_answered(c) && !g_hash_table_contains(g->https, key))
-        g_hash_table_insert(g->https, g_strdup(key), GUINT_TO_POINTER(g->contacts->len));
-    g_hash_table_replace(g->contact_n, key, GUINT_TO_POINTER(have + 1));
+    PairKey key = pair_key(&c->orig, &c->resp, 0);
+    guint have = GPOINTER_TO_UINT(g_hash_table_lookup(g->contact_n, &key));
+    if (k.tls && sum_conn_answered(c) && !g_hash_table_contains(g->https, &key))
+        g_hash_table_insert(g->https, pair_key_dup(&key), GUINT_TO_POINTER(g->contacts->len));
+    g_hash_table_replace(g->contact_n, pair_key_dup(&key), GUINT_TO_POINTER(have + 1));
 }
 
 void
@@ -335,11 +363,13 @@ pair_corroborated(const SumPairs *g, const SumPair *p)
 static void
 pair_failed_bootstraps(SumPairs *g)
 {
-    GHashTable *used = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    GHashTable *used = g_hash_table_new_full(pair_key_hash, pair_key_equal, g_free, NULL);
     for (guint i = 0; i < g->contacts->len; i++) {
         const Contact *k = &g_array_index(g->contacts, Contact, i);
-        if (sum_pairs_is_target_of(g, &k->conn.resp, &k->conn.orig, SUM_CONFIDENCE_MEDIUM))
-            g_hash_table_add(used, pair_text(&k->conn.orig, NULL, k->conn.resp_port));
+        if (sum_pairs_is_target_of(g, &k->conn.resp, &k->conn.orig, SUM_CONFIDENCE_MEDIUM)) {
+            PairKey key = pair_key(&k->conn.orig, NULL, k->conn.resp_port);
+            g_hash_table_add(used, pair_key_dup(&key));
+        }
     }
     for (guint i = 0; i < g->contacts->len; i++) {
         const Contact *k = &g_array_index(g->contacts, Contact, i);
@@ -348,9 +378,8 @@ pair_failed_bootstraps(SumPairs *g)
             !sum_pairs_is_sum_host(g, &c->orig, SUM_CONFIDENCE_MEDIUM) ||
             sum_pairs_is_target_of(g, &c->resp, &c->orig, SUM_CONFIDENCE_MEDIUM))
             continue;
-        gchar *key = pair_text(&c->orig, NULL, c->resp_port);
-        gboolean same_port = g_hash_table_contains(used, key);
-        g_free(key);
+        PairKey key = pair_key(&c->orig, NULL, c->resp_port);
+        gboolean same_port = g_hash_table_contains(used, &key);
         if (!same_port && contacts_between(g, &c->orig, &c->resp) < 2)
             continue;
         SumPair *p = sum_pairs_note_pair(g, &c->orig, &c->resp, SUM_CONFIDENCE_MEDIUM, c);
@@ -388,9 +417,8 @@ device_fetch(const SumPairs *g, const SumConn *c)
 {
     if (c->orig_payload != SUM_PAYLOAD_HTTP_REQUEST)
         return FALSE;
-    gchar *key = pair_text(&c->resp, &c->orig, 0);
-    guint at = GPOINTER_TO_UINT(g_hash_table_lookup(g->https, key));
-    g_free(key);
+    PairKey key = pair_key(&c->resp, &c->orig, 0);
+    guint at = GPOINTER_TO_UINT(g_hash_table_lookup(g->https, &key));
     if (at == 0)
         return FALSE;
     const SumConn *k = &g_array_index(g->contacts, Contact, at - 1).conn;

@@ -288,14 +288,50 @@ conns_order(const SumRecon *recon, guint *n_out)
 }
 
 /* The records relevant to the plan of BIT, in capture order. */
+static guint
+addr_hash(gconstpointer k)
+{
+    return sum_addr_hash(k);
+}
+
+static gboolean
+addr_equal(gconstpointer a, gconstpointer b)
+{
+    return sum_addr_equal(a, b);
+}
+
 static GArray *
 conns_of(const SumRecon *recon, const ConnOrder *order, guint n, guint8 bit)
 {
+    /* A connection that counts only between SUM hosts and targets (80, 443,
+     * SMB, SSH) needs one end that shows SUM elsewhere or was named with
+     * --sum-host; the rest is everyday traffic, dropped before the stages
+     * weigh it (a busy office has thousands). */
+    GHashTable *sum_side = g_hash_table_new(addr_hash, addr_equal);
+    for (guint i = 0; recon->hints != NULL && i < recon->hints->len; i++)
+        g_hash_table_add(sum_side, &g_array_index(recon->hints, SumAddr, i));
+    for (guint k = 0; k < n; k++) {
+        SumConn *c = conn_at(recon, order[k].index);
+        if ((g_array_index(recon->relevant, guint8, order[k].index) & bit) &&
+            !sum_portmap_conn_strict_only(recon->ports, c->transport, c->orig_port,
+                                          c->resp_port)) {
+            g_hash_table_add(sum_side, &c->orig);
+            g_hash_table_add(sum_side, &c->resp);
+        }
+    }
     GArray *out = g_array_sized_new(FALSE, FALSE, sizeof(SumConn), n);
     for (guint k = 0; k < n; k++) {
-        if (g_array_index(recon->relevant, guint8, order[k].index) & bit)
-            g_array_append_val(out, *conn_at(recon, order[k].index));
+        const SumConn *c = conn_at(recon, order[k].index);
+        if (!(g_array_index(recon->relevant, guint8, order[k].index) & bit))
+            continue;
+        if (sum_portmap_conn_strict_only(recon->ports, c->transport, c->orig_port,
+                                         c->resp_port) &&
+            !g_hash_table_contains(sum_side, &c->orig) &&
+            !g_hash_table_contains(sum_side, &c->resp))
+            continue;
+        g_array_append_val(out, *c);
     }
+    g_hash_table_destroy(sum_side);
     return out;
 }
 
@@ -375,48 +411,6 @@ stage_channels(const SumProfile *p, const SumPairs *pairs, const GArray *conns,
             g_hash_table_add(activated, pair_key(&c->orig, &c->resp));
     }
     g_hash_table_destroy(activated);
-}
-
-/* Host ranks (first appearance), for sorting allocations by host. */
-static gint
-alloc_cmp(gconstpointer a, gconstpointer b, gpointer ranks)
-{
-    const SumAllocation *x = *(SumAllocation *const *)a, *y = *(SumAllocation *const *)b;
-    guint hx = GPOINTER_TO_UINT(g_hash_table_lookup(ranks, &x->host));
-    guint hy = GPOINTER_TO_UINT(g_hash_table_lookup(ranks, &y->host));
-    hx = hx == 0 ? G_MAXUINT : hx;
-    hy = hy == 0 ? G_MAXUINT : hy;
-    if (hx != hy)
-        return hx < hy ? -1 : 1;
-    if (x->family != y->family)
-        return x->family < y->family ? -1 : 1;
-    return x->first_frame < y->first_frame ? -1 : x->first_frame > y->first_frame;
-}
-
-static guint
-addr_hash(gconstpointer k)
-{
-    return sum_addr_hash(k);
-}
-
-static gboolean
-addr_equal(gconstpointer a, gconstpointer b)
-{
-    return sum_addr_equal(a, b);
-}
-
-static void
-sort_allocations(SumResult *r)
-{
-    GHashTable *ranks = g_hash_table_new(addr_hash, addr_equal);
-    for (guint i = r->hosts->len; i-- > 0;) {
-        SumHost *h = g_ptr_array_index(r->hosts, i);
-        g_hash_table_replace(ranks, &h->addr, GUINT_TO_POINTER(i + 1));
-    }
-    g_ptr_array_sort_with_data(r->allocations, alloc_cmp, ranks);
-    g_hash_table_destroy(ranks);
-    for (guint i = 0; i < r->allocations->len; i++)
-        ((SumAllocation *)g_ptr_array_index(r->allocations, i))->index = i;
 }
 
 static void
@@ -535,7 +529,7 @@ sum_recon_finish(SumRecon *recon)
     replace_array(&r->root_causes, sum_rootcause_build(r));
     for (guint i = 0; i < r->root_causes->len; i++)
         sum_words_root_cause(g_ptr_array_index(r->root_causes, i));
-    sort_allocations(r);
+    sum_result_sort_allocations(r);
     sum_verdict_decide(r, recon->profile);
     return r;
 }

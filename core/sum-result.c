@@ -191,3 +191,45 @@ sum_root_cause_title(SumRootCode code)
     };
     return (guint)code < SUM_ROOT_COUNT ? titles[code] : "unknown root cause";
 }
+
+static guint
+rank_hash(gconstpointer k)
+{
+    return sum_addr_hash(k);
+}
+
+static gboolean
+rank_equal(gconstpointer a, gconstpointer b)
+{
+    return sum_addr_equal(a, b);
+}
+
+/* Host ranks (first appearance), for sorting allocations by host. */
+static gint
+alloc_cmp(gconstpointer a, gconstpointer b, gpointer ranks)
+{
+    const SumAllocation *x = *(SumAllocation *const *)a, *y = *(SumAllocation *const *)b;
+    guint hx = GPOINTER_TO_UINT(g_hash_table_lookup(ranks, &x->host));
+    guint hy = GPOINTER_TO_UINT(g_hash_table_lookup(ranks, &y->host));
+    hx = hx == 0 ? G_MAXUINT : hx;
+    hy = hy == 0 ? G_MAXUINT : hy;
+    if (hx != hy)
+        return hx < hy ? -1 : 1;
+    if (x->family != y->family)
+        return x->family < y->family ? -1 : 1;
+    return x->first_frame < y->first_frame ? -1 : x->first_frame > y->first_frame;
+}
+
+void
+sum_result_sort_allocations(SumResult *r)
+{
+    GHashTable *ranks = g_hash_table_new(rank_hash, rank_equal);
+    for (guint i = r->hosts->len; i-- > 0;) {
+        SumHost *h = g_ptr_array_index(r->hosts, i);
+        g_hash_table_replace(ranks, &h->addr, GUINT_TO_POINTER(i + 1));
+    }
+    g_ptr_array_sort_with_data(r->allocations, alloc_cmp, ranks);
+    g_hash_table_destroy(ranks);
+    for (guint i = 0; i < r->allocations->len; i++)
+        ((SumAllocation *)g_ptr_array_index(r->allocations, i))->index = i;
+}

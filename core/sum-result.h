@@ -175,6 +175,9 @@ void sum_result_free(SumResult *result);
 const SumHost *sum_result_host(const SumResult *result, const SumAddr *addr);
 guint sum_result_count_severity(const SumResult *result, SumSeverity min);
 const char *sum_evidence_name(SumEvidence evidence);
+/* Allocations by host (in the hosts' order), family, first frame; each
+ * allocation's index set to its place. */
+void sum_result_sort_allocations(SumResult *result);
 /* The capture's generation: "classic", "7", "8", or "mixed" when its SUM
  * hosts show more than one; NULL when it has no SUM host. */
 const char *sum_result_generation_name(const SumResult *result);

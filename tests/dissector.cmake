@@ -33,7 +33,7 @@ if(TARGET sum AND TSHARK)
   endif()
   add_test(NAME plugin_fuzz
            COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/robustness/plugin_fuzz.sh $<TARGET_FILE:sum>
-                   ${SUMSCOPE_SAMPLES_DIR} ${CMAKE_CURRENT_BINARY_DIR}/plugin-fuzz 4)
+                   ${SUMSCOPE_SAMPLES_DIR} ${CMAKE_CURRENT_BINARY_DIR}/plugin-fuzz 3)
   set_tests_properties(plugin_fuzz PROPERTIES LABELS "dissector;robustness" TIMEOUT 1800)
 elseif(SUMSCOPE_BUILD_PLUGIN)
   message(STATUS "tshark not found: the plugin's tests are not run")

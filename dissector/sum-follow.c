@@ -39,6 +39,7 @@ typedef struct {
     SumConn conn;            /* kept up to date on the first pass */
     SumTcpTrack tcp;         /* core's state machine, shared with the analyzer */
     gint channel;            /* index in the refined result, -1 if none */
+    guint64 observed;        /* what the live graph was last shown (observed_sign) */
 } sum_conv_t;
 
 /* Per-capture state (file scope). */
@@ -248,10 +249,27 @@ conv_update(sum_conv_t *sc, const sum_seg_t *seg, packet_info *pinfo)
 
 /* What the conversation says so far goes into core's live pair graph: the
  * same grading the reconstruction does over the whole capture. */
+/* All of a connection that core's live graph and generation evidence read
+ * (its state, what each side sent, its retries, an ICMP error, whether it
+ * was answered), in one number, +1 so that it is never 0 (never shown). */
+static guint64
+observed_sign(const SumConn *c)
+{
+    return ((guint64)c->state | (guint64)c->orig_payload << 8 | (guint64)c->resp_payload << 16 |
+            (guint64)MIN(c->syn_count, 255u) << 24 | (guint64)(c->icmp_unreachable != 0) << 32 |
+            (guint64)(c->synack_frame != 0) << 33) + 1;
+}
+
 static void
 observe_conversation(sum_conv_t *sc)
 {
     sc->conn.state = conv_state(sc);
+    /* A frame that changed none of it (most of a connection's frames) tells
+     * the graph nothing new. */
+    guint64 sign = observed_sign(&sc->conn);
+    if (sign == sc->observed)
+        return;
+    sc->observed = sign;
     for (int g = 0; g < SUM_GENERATION_COUNT; g++) {
         if (live[g] == NULL)
             continue;

@@ -31,6 +31,7 @@
 #include "sum-findings.h"
 #include "sum-generation.h"
 #include "sum-pairs.h"
+#include "sum-portmap.h"
 
 static int proto_sum = -1;      /* conversation and frame data are kept under it */
 
@@ -47,6 +48,7 @@ static wmem_list_t *convs;        /* sum_conv_t* in order of first frame */
 static SumPairs *live[SUM_GENERATION_COUNT]; /* core's pair graph per plan in use, fed as
                                               * frames go by (first pass) */
 static SumGenEvidence *live_ev;   /* what each address shows of each plan, so far */
+static SumPortMap *live_ports;    /* the ports of the plans in use */
 static GHashTable *activated;     /* "src>dst" of TCP conversations to a DCOM port (135) */
 static SumResult *refined;        /* core's reconstruction, on later passes */
 static guint refined_convs;       /* how many conversations it saw */
@@ -63,6 +65,8 @@ free_live(void)
     }
     sum_generation_free(live_ev);
     live_ev = NULL;
+    sum_portmap_free(live_ports);
+    live_ports = NULL;
     if (activated != NULL)
         g_hash_table_destroy(activated);
     activated = NULL;
@@ -76,8 +80,13 @@ sum_follow_init(void)
     const SumProfile *plans[SUM_GENERATION_COUNT] = {NULL};
     for (int g = 0; g < SUM_GENERATION_COUNT; g++) {
         plans[g] = sum_plan_of((SumGeneration)g);
-        if (plans[g] != NULL)
-            live[g] = sum_pairs_new(plans[g], NULL, SUM_PAIRS_LIVE);
+        if (plans[g] == NULL)
+            continue;
+        live[g] = sum_pairs_new(plans[g], NULL, SUM_PAIRS_LIVE);
+        if (live_ports == NULL)
+            live_ports = sum_portmap_new(plans[g]);
+        else
+            sum_portmap_add(live_ports, plans[g]);
     }
     live_ev = sum_generation_new(plans);
     activated = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -344,6 +353,26 @@ label_refined(const sum_conv_t *sc, sum_label_t *l)
     return TRUE;
 }
 
+/* A connection on a port that counts only between SUM hosts and targets
+ * (80, 443, SMB, SSH) whose ends no plan's graph knows as a SUM host yet:
+ * everyday traffic, which core classifies as nothing (never a candidate);
+ * said without asking it, since an office capture is mostly such frames. */
+static gboolean
+everyday(const SumConn *c)
+{
+    if (live_ports == NULL ||
+        !sum_portmap_conn_strict_only(live_ports, c->transport, c->orig_port, c->resp_port))
+        return FALSE;
+    for (int g = 0; g < SUM_GENERATION_COUNT; g++) {
+        if (live[g] != NULL && (sum_pairs_is_sum_host(live[g], &c->orig, SUM_CONFIDENCE_LOW) ||
+                                sum_pairs_is_sum_host(live[g], &c->resp, SUM_CONFIDENCE_LOW) ||
+                                sum_pairs_is_hinted(live[g], &c->orig) ||
+                                sum_pairs_is_hinted(live[g], &c->resp)))
+            return FALSE;
+    }
+    return TRUE;
+}
+
 /* From what the first pass knows so far: core's classifier over the live
  * pair graph. */
 static gboolean
@@ -351,6 +380,8 @@ label_live(const sum_conv_t *sc, sum_label_t *l)
 {
     SumConn c = sc->conn;
     c.state = conv_state(sc);
+    if (everyday(&c))
+        return FALSE;
     /* Under every plan in use; the label is the one of the plan the SUM
      * host's evidence so far supports, else the first sure one, else the
      * first guess. */

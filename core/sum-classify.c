@@ -182,3 +182,12 @@ sum_classify_channel(const SumConn *c, const SumClass *cls)
     ch->confidence = cls->confidence;
     return ch;
 }
+
+gboolean
+sum_classify_everyday(const SumPortMap *ports, const SumPairs *pairs, const SumConn *c)
+{
+    return sum_portmap_conn_strict_only(ports, c->transport, c->orig_port, c->resp_port) &&
+           !sum_pairs_is_sum_host(pairs, &c->orig, SUM_CONFIDENCE_LOW) &&
+           !sum_pairs_is_sum_host(pairs, &c->resp, SUM_CONFIDENCE_LOW) &&
+           !sum_pairs_is_hinted(pairs, &c->orig) && !sum_pairs_is_hinted(pairs, &c->resp);
+}

@@ -14,6 +14,7 @@
 #include <glib.h>
 #include "sum-conn.h"
 #include "sum-pairs.h"
+#include "sum-portmap.h"
 #include "sum-plan.h"
 #include "sum-result.h"
 
@@ -56,6 +57,12 @@ typedef struct {
  * candidate. */
 gboolean sum_classify(const SumProfile *p, const SumPairs *pairs, const SumConn *c,
                       SumClass *out);
+
+/* C is on a port that counts only between SUM hosts and targets (80, 443,
+ * SMB, SSH: PORTS says which) and neither end is a SUM host in PAIRS or
+ * named as one: sum_classify() would call it nothing, not even a candidate. */
+gboolean sum_classify_everyday(const SumPortMap *ports, const SumPairs *pairs,
+                               const SumConn *c);
 
 /* The cause a port's place alone tells (overflow, default, ipc-reserved),
  * UNKNOWN where it takes the ledger (sum-ledger.h) to say: what a frame is

@@ -353,28 +353,20 @@ label_refined(const sum_conv_t *sc, sum_label_t *l)
     return TRUE;
 }
 
-/* A connection on a port that counts only between SUM hosts and targets
- * (80, 443, SMB, SSH) whose ends no plan's graph knows as a SUM host yet:
- * everyday traffic, which core classifies as nothing (never a candidate);
- * said without asking it, since an office capture is mostly such frames. */
+/* Everyday traffic under every plan in use (core's sum_classify_everyday):
+ * said without classifying, since an office capture is mostly such frames. */
 static gboolean
 everyday(const SumConn *c)
 {
-    if (live_ports == NULL ||
-        !sum_portmap_conn_strict_only(live_ports, c->transport, c->orig_port, c->resp_port))
+    if (live_ports == NULL)
         return FALSE;
     for (int g = 0; g < SUM_GENERATION_COUNT; g++) {
-        if (live[g] != NULL && (sum_pairs_is_sum_host(live[g], &c->orig, SUM_CONFIDENCE_LOW) ||
-                                sum_pairs_is_sum_host(live[g], &c->resp, SUM_CONFIDENCE_LOW) ||
-                                sum_pairs_is_hinted(live[g], &c->orig) ||
-                                sum_pairs_is_hinted(live[g], &c->resp)))
+        if (live[g] != NULL && !sum_classify_everyday(live_ports, live[g], c))
             return FALSE;
     }
     return TRUE;
 }
 
-/* From what the first pass knows so far: core's classifier over the live
- * pair graph. */
 static gboolean
 label_live(const sum_conv_t *sc, sum_label_t *l)
 {
